@@ -1,0 +1,51 @@
+// Bundles every entry point with esbuild. Each target gets its own bundle:
+// the extension host (CommonJS, `vscode` external), the analysis worker, the CLI,
+// and the browser-side webview. Run by `npm ci` through the `prepare` script.
+import * as esbuild from 'esbuild';
+import { existsSync, chmodSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { __INCIDENT_LENS_VERSION__: JSON.stringify(pkg.version) },
+};
+
+const nodeTargets = [
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'src/host/extension.ts', out: 'dist/extension.js' },
+  { in: 'src/worker/analysisWorker.ts', out: 'dist/worker.js' },
+  { in: 'bench/main.ts', out: 'dist/bench.js', banner: '#!/usr/bin/env node' },
+];
+
+const builds = [];
+for (const t of nodeTargets) {
+  if (!existsSync(t.in)) continue;
+  builds.push(esbuild.build({
+    ...common,
+    entryPoints: [t.in],
+    outfile: t.out,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    banner: t.banner ? { js: t.banner } : undefined,
+  }));
+}
+if (existsSync('webview/main.ts')) {
+  builds.push(esbuild.build({
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+  }));
+}
+await Promise.all(builds);
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);

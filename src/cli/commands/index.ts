@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command';
+import { packetsCommand } from './packets';
+
+/** Registered subcommands, in the order `--help` lists them. */
+export const commands: CliCommand[] = [packetsCommand];

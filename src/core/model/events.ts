@@ -1,0 +1,64 @@
+/** Events from logs, as the Report carries them. Produced by core/logs. */
+import type { EpochMicros, IsoInstant } from './time';
+
+export const EVENT_KINDS = [
+  'bgp-peer-down',
+  'bgp-peer-up',
+  'bgp-state-change',
+  'process-restart',
+  'container-restart',
+  'pod-killed',
+  'probe-failed',
+  'cpu-throttled',
+  'request-timeout',
+  'slow-response',
+  'other',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export type Severity = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical';
+
+export interface EventSource {
+  file: string;
+  /** 1-based line number where the entry starts. */
+  line: number;
+  byteOffset: number;
+  /** Parser that recognised the line, e.g. 'frr', 'gobgp-text', 'klog', 'cisco-ios'. */
+  format: string;
+}
+
+export interface LogEvent {
+  /** Stable within a Report: "ev-1"... in time order. */
+  id: string;
+  kind: EventKind;
+  /** Absolute UTC instant (clock offset applied), up to 9 fraction digits. */
+  time: IsoInstant;
+  timeUs: EpochMicros;
+  /** The timestamp exactly as written in the line. */
+  timeText: string;
+  /** How the instant was obtained when the line did not say it all, e.g. "year inferred from mtime", "zone UTC assumed". */
+  timeNote?: string;
+  source: EventSource;
+  severity: Severity;
+  host?: string;
+  pod?: string;
+  namespace?: string;
+  container?: string;
+  /** Process / daemon that wrote the line (bgpd, gobgpd, kubelet, kube-router, bird...). */
+  process?: string;
+  /** BGP events: the peer's address and AS when given. */
+  peer?: string;
+  peerAs?: number;
+  /** bgp-state-change: from -> to. */
+  fromState?: string;
+  toState?: string;
+  /** Response events: latency in ms (timeouts: the timeout or elapsed time when given). */
+  latencyMs?: number;
+  /** cpu-throttled: throttled periods / time in the sample interval. */
+  throttledPeriods?: number;
+  throttledMs?: number;
+  /** Repeated occurrences folded into one event (kubectl events' count). */
+  count?: number;
+  /** The message text (without the timestamp prefix), capped in length. Rendered as text, never as HTML. */
+  message: string;
+}

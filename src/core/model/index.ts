@@ -1,0 +1,5 @@
+export * from './time';
+export * from './report';
+export * from './loops';
+export * from './events';
+export * from './correlation';
