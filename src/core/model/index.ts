@@ -3,3 +3,4 @@ export * from './report';
 export * from './loops';
 export * from './events';
 export * from './correlation';
+export * from './analysis';
