@@ -31,11 +31,11 @@ const makers: Record<string, LineMaker> = {
     i % 500 === 0
       ? `${frrTime(ms)} BGP: [M59KS-A3ZXZ] %ADJCHANGE: neighbor 10.0.3.2(node-3) in vrf default ${rnd() < 0.5 ? 'Down Peer closed the session' : 'Up'}`
       : `${frrTime(ms)} BGP: [RZMGQ-A03CG] 10.0.3.2(node-3) rcvd UPDATE about 10.244.${i & 255}.0/24 IPv4 unicast -- DENIED due to: as-path contains our own AS;`,
-  'gobgpd.log': (ms, rnd, i) =>
+  'gobgpd.log': (ms, _rnd, i) =>
     i % 400 === 0
       ? `time="${new Date(ms).toISOString()}" level=info msg="Peer Up" Key=10.0.2.1 State=BGP_FSM_OPENCONFIRM Topic=Peer`
       : `time="${new Date(ms).toISOString()}" level=debug msg="received update" Key=10.0.2.1 Topic=Peer attributes="[{Origin: i} 65000]" nlri="[10.${i & 255}.0.0/16]" withdrawals="[]"`,
-  'kubelet.log': (ms, rnd, i) =>
+  'kubelet.log': (ms, _rnd, i) =>
     i % 700 === 0
       ? `I${klogTime(ms)}    1234 kuberuntime_manager.go:1050] "Container kube-router failed liveness probe, will be restarted" pod="kube-system/kube-router-x7k2p"`
       : `I${klogTime(ms)}    1234 kubelet_node_status.go:${400 + (i % 90)}] "Fast updating node status as it just became ready" node="node-${i % 7}"`,
