@@ -7,6 +7,10 @@ import { existsSync, chmodSync, readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
+// `--only cli,worker` builds just those bundles (tests rebuild what they run without waiting on unrelated entries).
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const wanted = (name) => !only || only.has(name);
 const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
@@ -17,15 +21,15 @@ const common = {
 };
 
 const nodeTargets = [
-  { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
-  { in: 'src/host/extension.ts', out: 'dist/extension.js' },
-  { in: 'src/worker/analysisWorker.ts', out: 'dist/worker.js' },
-  { in: 'bench/main.ts', out: 'dist/bench.js', banner: '#!/usr/bin/env node' },
+  { name: 'cli', in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { name: 'extension', in: 'src/host/extension.ts', out: 'dist/extension.js' },
+  { name: 'worker', in: 'src/worker/analysisWorker.ts', out: 'dist/worker.js' },
+  { name: 'bench', in: 'bench/main.ts', out: 'dist/bench.js', banner: '#!/usr/bin/env node' },
 ];
 
 const builds = [];
 for (const t of nodeTargets) {
-  if (!existsSync(t.in)) continue;
+  if (!existsSync(t.in) || !wanted(t.name)) continue;
   builds.push(esbuild.build({
     ...common,
     entryPoints: [t.in],
@@ -37,7 +41,7 @@ for (const t of nodeTargets) {
     banner: t.banner ? { js: t.banner } : undefined,
   }));
 }
-if (existsSync('webview/main.ts')) {
+if (existsSync('webview/main.ts') && wanted('webview')) {
   builds.push(esbuild.build({
     ...common,
     entryPoints: ['webview/main.ts'],
