@@ -57,6 +57,8 @@ export interface IpLayer {
    * so a consumer can tell which fields exist in a cut header (a field exists iff it lies below this mark).
    */
   validBytes: number;
+  /** End (exclusive, offset in frame data) of this IP packet's captured bytes, after trimming to its length field. */
+  payloadEnd: number;
 }
 
 export interface TransportFacts {
@@ -104,6 +106,12 @@ export interface DecodedPacket {
   /** Transport headers in order of appearance (first = what tshark's first-occurrence columns show). */
   transports: TransportFacts[];
   transportCount: number;
+  /**
+   * The layers walked, as Wireshark dissector names (`eth`, `ethertype`, `vlan`, `ip`, `udp`, `vxlan`...), so
+   * that `packets` can print a `frame.protocols` chain comparable with tshark's. Preallocated; `protocolCount` used.
+   */
+  protocols: string[];
+  protocolCount: number;
   stop: StopReason;
   /** Where decoding stopped (offset in frame data) and a short reason, when stop != Complete. */
   stopOffset: number;

@@ -1,0 +1,157 @@
+/**
+ * IPv4 and IPv6 (with extension headers). Field by field, each value is taken only if its bytes were captured,
+ * and `validBytes` records how far the header could be read, so a cut header still yields its leading fields
+ * (as tshark does, corpus quirk 6). The layer's bytes are trimmed to its length field before going inward.
+ */
+import type { DecodedPacket, IpLayer } from './types';
+import { StopReason } from './types';
+import { u16, u32 } from './bytes';
+import { MAX_IPV6_EXT_HEADERS, MAX_NESTING } from './limits';
+import { nextIpLayer, pushProtocol, stopAt, stopShort } from './state';
+import { decodeIpPayload } from './transport';
+
+function startLayer(out: DecodedPacket, d: Uint8Array, off: number, depth: number, version: 4 | 6, quoted: boolean): IpLayer | null {
+  if (depth > MAX_NESTING) {
+    stopAt(out, StopReason.LimitReached, off, `more than ${MAX_NESTING} nested encapsulations`);
+    return null;
+  }
+  const l = nextIpLayer(out);
+  if (l === null) {
+    stopAt(out, StopReason.LimitReached, off, `more than ${out.ipLayers.length} IP headers`);
+    return null;
+  }
+  l.version = version;
+  l.offset = off;
+  l.available = d.length - off;
+  l.quoted = quoted;
+  l.hdrLen = 0; l.lengthField = 0; l.id = 0; l.df = false; l.mf = false; l.fragOffset = 0; l.v6Fragment = false;
+  l.ttl = 0; l.proto = 0; l.upperProto = 0; l.upperOffset = -1; l.srcOffset = -1; l.dstOffset = -1;
+  l.src4 = 0; l.dst4 = 0; l.validBytes = 0; l.payloadEnd = off;
+  return l;
+}
+
+/** Chooses IPv4 or IPv6 from the version nibble (raw IP links, MPLS, GTP). */
+export function decodeIpByVersion(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
+  if (off >= end) return stopShort(out, d, off, end, 'IP header');
+  const version = d[off]! >> 4;
+  if (version === 4) return decodeIpv4(d, off, end, out, depth, quoted);
+  if (version === 6) return decodeIpv6(d, off, end, out, depth, quoted);
+  pushProtocol(out, 'data');
+  stopAt(out, StopReason.Unsupported, off, `IP version ${version} not decoded`);
+}
+
+export function decodeIpv4(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
+  pushProtocol(out, 'ip');
+  if (off >= end) return stopShort(out, d, off, end, 'IPv4 header');
+  const version = d[off]! >> 4;
+  // Wireshark's IPv4 dissector hands a version-6 header to IPv6 (corpus quirk 7: `ip:ipv6:...`).
+  if (version === 6) return decodeIpv6(d, off, end, out, depth, quoted);
+  if (version !== 4) return stopAt(out, StopReason.Malformed, off, `IPv4 header with version ${version}`);
+  const l = startLayer(out, d, off, depth, 4, quoted);
+  if (l === null) return;
+  const avail = end - off;
+  l.hdrLen = (d[off]! & 0x0f) * 4;
+  l.validBytes = 1;
+  if (l.hdrLen < 20) return stopAt(out, StopReason.Malformed, off, `IPv4 header length ${l.hdrLen} below 20`);
+  if (avail < 4) return stopShort(out, d, off, end, 'IPv4 header');
+  l.lengthField = u16(d, off + 2);
+  l.validBytes = 4;
+  if (l.lengthField !== 0 && l.lengthField < l.hdrLen) {
+    return stopAt(out, StopReason.Malformed, off + 2, `IPv4 total length ${l.lengthField} below header length ${l.hdrLen}`);
+  }
+  // Total length 0 is what TSO / BIG TCP captures show: the packet runs to the end of the captured bytes.
+  const pktEnd = l.lengthField === 0 ? end : Math.min(end, off + l.lengthField);
+  l.payloadEnd = pktEnd;
+  l.validBytes = Math.min(pktEnd - off, l.hdrLen);
+  if (l.validBytes >= 6) l.id = u16(d, off + 4);
+  if (l.validBytes >= 8) {
+    const ff = u16(d, off + 6);
+    l.df = (ff & 0x4000) !== 0;
+    l.mf = (ff & 0x2000) !== 0;
+    l.fragOffset = ff & 0x1fff;
+  }
+  if (l.validBytes >= 9) l.ttl = d[off + 8]!;
+  if (l.validBytes >= 10) l.proto = l.upperProto = d[off + 9]!;
+  if (l.validBytes >= 16) {
+    l.srcOffset = off + 12;
+    l.src4 = u32(d, off + 12);
+  }
+  if (l.validBytes >= 20) {
+    l.dstOffset = off + 16;
+    l.dst4 = u32(d, off + 16);
+  }
+  if (l.validBytes < l.hdrLen) return stopShort(out, d, off, pktEnd, 'IPv4 header');
+  l.upperOffset = off + l.hdrLen;
+  if (l.fragOffset !== 0) {
+    // Reassembly is not ours to do: a later fragment carries no transport header.
+    if (l.upperOffset < pktEnd) pushProtocol(out, 'data');
+    return;
+  }
+  decodeIpPayload(d, l.proto, l.upperOffset, pktEnd, out, depth, out.ipCount - 1, quoted);
+}
+
+/** Extension headers Wireshark shows as their own layer, by next-header value. */
+function extHeaderName(nh: number): string | null {
+  switch (nh) {
+    case 0: return 'ipv6.hopopts';
+    case 43: return 'ipv6.routing';
+    case 44: return 'ipv6.fraghdr';
+    case 60: return 'ipv6.dstopts';
+    case 51: return 'ah';
+    case 135: return 'mipv6';
+    case 139: return 'hip';
+    case 140: return 'shim6';
+    default: return null;
+  }
+}
+
+export function decodeIpv6(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
+  pushProtocol(out, 'ipv6');
+  if (off >= end) return stopShort(out, d, off, end, 'IPv6 header');
+  const version = d[off]! >> 4;
+  if (version !== 6) return stopAt(out, StopReason.Malformed, off, `IPv6 header with version ${version}`);
+  const l = startLayer(out, d, off, depth, 6, quoted);
+  if (l === null) return;
+  const avail = end - off;
+  l.hdrLen = 40;
+  l.validBytes = Math.min(avail, 40);
+  if (avail >= 6) l.lengthField = u16(d, off + 4);
+  if (avail >= 7) l.proto = l.upperProto = d[off + 6]!;
+  if (avail >= 8) l.ttl = d[off + 7]!;
+  if (avail >= 24) l.srcOffset = off + 8;
+  if (avail >= 40) l.dstOffset = off + 24;
+  if (avail < 40) return stopShort(out, d, off, end, 'IPv6 header');
+  // Payload length 0 means a jumbogram / BIG TCP packet: it runs to the end of the captured bytes.
+  const pktEnd = l.lengthField === 0 ? end : Math.min(end, off + 40 + l.lengthField);
+  l.payloadEnd = pktEnd;
+  let nh = l.proto;
+  let p = off + 40;
+  for (let count = 0; ; count++) {
+    const name = extHeaderName(nh);
+    if (name === null) break;
+    if (count >= MAX_IPV6_EXT_HEADERS) {
+      return stopAt(out, StopReason.LimitReached, p, `more than ${MAX_IPV6_EXT_HEADERS} IPv6 extension headers`);
+    }
+    pushProtocol(out, name);
+    const need = nh === 44 ? 8 : 2;
+    if (pktEnd - p < need) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
+    const len = nh === 44 ? 8 : nh === 51 ? (d[p + 1]! + 2) * 4 : (d[p + 1]! + 1) * 8;
+    if (nh === 44) {
+      const fo = u16(d, p + 2);
+      l.v6Fragment = true;
+      l.fragOffset = fo >> 3;
+      l.mf = (fo & 1) !== 0;
+      l.id = u32(d, p + 4);
+    }
+    nh = d[p]!;
+    p += len;
+    if (p > pktEnd) return stopShort(out, d, p - len, pktEnd, `IPv6 ${name} header`);
+  }
+  l.upperProto = nh;
+  l.upperOffset = p;
+  if (l.v6Fragment && l.fragOffset !== 0) {
+    if (p < pktEnd) pushProtocol(out, 'data');
+    return;
+  }
+  decodeIpPayload(d, nh, p, pktEnd, out, depth, out.ipCount - 1, quoted);
+}

@@ -1,0 +1,140 @@
+/**
+ * The `packets` command's columns: named and formatted exactly like the tshark fields in the conformance
+ * corpus (`../shared/corpus/README.md`), so a row can be compared cell by cell with `*.expected.tsv`.
+ * First-occurrence columns take the first layer of their kind in the frame; `@all` columns list every one,
+ * outermost first, comma-separated. A field is printed only if its bytes were captured (validBytes).
+ */
+import type { Frame } from '../capture/types';
+import type { DecodedPacket, IpLayer, TransportFacts } from './types';
+import { ipv4Text, ipv6TextAt } from './text';
+import { wtapEncap } from './wtapEncap';
+
+export const PACKET_COLUMNS = [
+  'frame.number', 'frame.section_number', 'frame.interface_id', 'frame.encap_type', 'frame.cb_pen',
+  'frame.time_epoch', 'frame.len', 'frame.cap_len', 'frame.protocols',
+  'ip.src', 'ip.dst', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.ttl', 'ip.proto',
+  'ipv6.src', 'ipv6.dst', 'ipv6.plen', 'ipv6.hlim', 'ipv6.nxt',
+  'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags',
+  'udp.srcport', 'udp.dstport', 'udp.length',
+  'icmp.type', 'icmp.code', 'icmpv6.type', 'icmpv6.code',
+  'ip.src@all', 'ip.dst@all', 'ip.proto@all', 'ipv6.src@all', 'ipv6.dst@all', 'ipv6.nxt@all', 'vlan.id@all', 'mpls.label@all',
+] as const;
+
+export type PacketColumn = (typeof PACKET_COLUMNS)[number];
+
+/** Column index by name, for callers that pick cells out of a row. */
+export const COLUMN_INDEX: ReadonlyMap<string, number> = new Map(PACKET_COLUMNS.map((c, i) => [c, i]));
+
+/** Where each field ends in its header: the field exists when `validBytes` reaches this. */
+const IP4_END = { hdrLen: 1, len: 4, id: 6, flags: 8, ttl: 9, proto: 10, src: 16, dst: 20 };
+const IP6_END = { plen: 6, nxt: 7, hlim: 8, src: 24, dst: 40 };
+
+function has(v: boolean, text: () => string): string {
+  return v ? text() : '';
+}
+
+function firstIp(p: DecodedPacket, version: 4 | 6): IpLayer | null {
+  for (let i = 0; i < p.ipCount; i++) if (p.ipLayers[i]!.version === version) return p.ipLayers[i]!;
+  return null;
+}
+
+function firstTransport(p: DecodedPacket, proto: number): TransportFacts | null {
+  for (let i = 0; i < p.transportCount; i++) if (p.transports[i]!.proto === proto) return p.transports[i]!;
+  return null;
+}
+
+function ip6Addr(data: Uint8Array, l: IpLayer, which: 'src' | 'dst'): string {
+  return ipv6TextAt(data, l.offset + (which === 'src' ? 8 : 24));
+}
+
+function joinIp(p: DecodedPacket, version: 4 | 6, end: number, value: (l: IpLayer) => string): string {
+  let s = '';
+  for (let i = 0; i < p.ipCount; i++) {
+    const l = p.ipLayers[i]!;
+    if (l.version !== version || l.validBytes < end) continue;
+    s += (s === '' ? '' : ',') + value(l);
+  }
+  return s;
+}
+
+function joinNumbers(arr: ArrayLike<number>, count: number): string {
+  let s = '';
+  for (let i = 0; i < count; i++) s += (i === 0 ? '' : ',') + String(arr[i]);
+  return s;
+}
+
+/** seconds.nanoseconds with 9 decimals, as tshark prints frame.time_epoch. */
+export function epochText(sec: number, nsec: number): string {
+  return `${sec}.${String(nsec).padStart(9, '0')}`;
+}
+
+/**
+ * Fills `cells` (length PACKET_COLUMNS.length) for one frame. `pcapng` tells whether section/interface columns
+ * apply (tshark leaves them empty for classic pcap).
+ */
+export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean, cells: string[]): void {
+  const d = frame.data;
+  let k = 0;
+  cells[k++] = String(frame.number);
+  cells[k++] = pcapng ? String(frame.section) : '';
+  cells[k++] = pcapng ? String(frame.interfaceId) : '';
+  const encap = wtapEncap(frame.linkType);
+  cells[k++] = encap === undefined ? '' : String(encap);
+  cells[k++] = '';
+  cells[k++] = frame.hasTime ? epochText(frame.timeSec, frame.timeNsec) : '';
+  cells[k++] = String(frame.origLen);
+  cells[k++] = String(frame.capLen);
+  cells[k++] = p.protocols.slice(0, p.protocolCount).join(':');
+
+  const v4 = firstIp(p, 4);
+  const b4 = v4 === null ? -1 : v4.validBytes;
+  cells[k++] = has(b4 >= IP4_END.src, () => ipv4Text(v4!.src4));
+  cells[k++] = has(b4 >= IP4_END.dst, () => ipv4Text(v4!.dst4));
+  cells[k++] = has(b4 >= IP4_END.hdrLen, () => String(v4!.hdrLen));
+  // Total length 0 (TSO / BIG TCP): tshark shows the length of the data it was handed (corpus quirk 5).
+  cells[k++] = has(b4 >= IP4_END.len, () => String(v4!.lengthField !== 0 ? v4!.lengthField : frame.origLen - v4!.offset));
+  cells[k++] = has(b4 >= IP4_END.id, () => String(v4!.id));
+  cells[k++] = has(b4 >= IP4_END.flags, () => (v4!.df ? '1' : '0'));
+  cells[k++] = has(b4 >= IP4_END.flags, () => (v4!.mf ? '1' : '0'));
+  cells[k++] = has(b4 >= IP4_END.flags, () => String(v4!.fragOffset));
+  cells[k++] = has(b4 >= IP4_END.ttl, () => String(v4!.ttl));
+  cells[k++] = has(b4 >= IP4_END.proto, () => String(v4!.proto));
+
+  const v6 = firstIp(p, 6);
+  const b6 = v6 === null ? -1 : v6.validBytes;
+  cells[k++] = has(b6 >= IP6_END.src, () => ip6Addr(d, v6!, 'src'));
+  cells[k++] = has(b6 >= IP6_END.dst, () => ip6Addr(d, v6!, 'dst'));
+  cells[k++] = has(b6 >= IP6_END.plen, () => String(v6!.lengthField));
+  cells[k++] = has(b6 >= IP6_END.hlim, () => String(v6!.ttl));
+  cells[k++] = has(b6 >= IP6_END.nxt, () => String(v6!.proto));
+
+  const tcp = firstTransport(p, 6);
+  const bt = tcp === null ? -1 : tcp.validBytes;
+  cells[k++] = has(bt >= 2, () => String(tcp!.srcPort));
+  cells[k++] = has(bt >= 4, () => String(tcp!.dstPort));
+  cells[k++] = has(bt >= 8, () => String(tcp!.seq));
+  cells[k++] = has(bt >= 12, () => String(tcp!.ack));
+  cells[k++] = has(bt >= 14, () => String(tcp!.flags));
+
+  const udp = firstTransport(p, 17);
+  const bu = udp === null ? -1 : udp.validBytes;
+  cells[k++] = has(bu >= 2, () => String(udp!.srcPort));
+  cells[k++] = has(bu >= 4, () => String(udp!.dstPort));
+  cells[k++] = has(bu >= 6, () => String(udp!.udpLength));
+
+  for (const proto of [1, 58]) {
+    const ic = firstTransport(p, proto);
+    const bi = ic === null ? -1 : ic.validBytes;
+    cells[k++] = has(bi >= 1, () => String(ic!.icmpType));
+    cells[k++] = has(bi >= 2, () => String(ic!.icmpCode));
+  }
+
+  cells[k++] = joinIp(p, 4, IP4_END.src, (l) => ipv4Text(l.src4));
+  cells[k++] = joinIp(p, 4, IP4_END.dst, (l) => ipv4Text(l.dst4));
+  cells[k++] = joinIp(p, 4, IP4_END.proto, (l) => String(l.proto));
+  cells[k++] = joinIp(p, 6, IP6_END.src, (l) => ip6Addr(d, l, 'src'));
+  cells[k++] = joinIp(p, 6, IP6_END.dst, (l) => ip6Addr(d, l, 'dst'));
+  cells[k++] = joinIp(p, 6, IP6_END.nxt, (l) => String(l.proto));
+  cells[k++] = joinNumbers(p.vlanIds, p.vlanCount);
+  cells[k++] = joinNumbers(p.mplsLabels, p.mplsCount);
+}

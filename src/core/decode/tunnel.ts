@@ -1,0 +1,152 @@
+/**
+ * Tunnels that carry a link layer or IP again: GRE (with ERSPAN, transparent Ethernet bridging, PPTP's PPP and
+ * Cisco metadata), and the UDP-port tunnels VXLAN, Geneve, GTP-U, GRE-in-UDP and MPLS-in-UDP. Only the IANA
+ * ports are used; heuristic detection (VXLAN on 8472, Teredo...) is left out on purpose.
+ */
+import type { DecodedPacket } from './types';
+import { StopReason } from './types';
+import { u16 } from './bytes';
+import { MAX_NESTING } from './limits';
+import { pushProtocol, stopAt, stopShort } from './state';
+import { decodeIpByVersion, decodeIpv4, decodeIpv6 } from './ip';
+import { decodeEthernet, decodeEthertype, decodeMpls, decodePpp } from './link';
+
+const PORT_VXLAN = 4789;
+const PORT_GENEVE = 6081;
+const PORT_GTP_U = 2152;
+const PORT_GRE_IN_UDP = 4754;
+const PORT_MPLS_IN_UDP = 6635;
+
+function isTunnelPort(p: number): boolean {
+  return p === PORT_VXLAN || p === PORT_GENEVE || p === PORT_GTP_U || p === PORT_GRE_IN_UDP || p === PORT_MPLS_IN_UDP;
+}
+
+/** The tunnel port of a UDP header, or 0. Like Wireshark, the lower port is tried first. */
+export function udpTunnelPort(src: number, dst: number): number {
+  const lo = Math.min(src, dst);
+  const hi = Math.max(src, dst);
+  if (isTunnelPort(lo)) return lo;
+  if (isTunnelPort(hi)) return hi;
+  return 0;
+}
+
+function tooDeep(out: DecodedPacket, off: number, depth: number): boolean {
+  if (depth <= MAX_NESTING) return false;
+  stopAt(out, StopReason.LimitReached, off, `more than ${MAX_NESTING} nested encapsulations`);
+  return true;
+}
+
+export function decodeUdpTunnel(port: number, d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  if (tooDeep(out, off, depth)) return;
+  switch (port) {
+    case PORT_VXLAN:
+      pushProtocol(out, 'vxlan');
+      if (end - off < 8) return stopShort(out, d, off, end, 'VXLAN header');
+      return decodeEthernet(d, off + 8, end, out, depth);
+    case PORT_GENEVE:
+      return decodeGeneve(d, off, end, out, depth);
+    case PORT_GTP_U:
+      return decodeGtpU(d, off, end, out, depth);
+    case PORT_GRE_IN_UDP:
+      return decodeGre(d, off, end, out, depth, false);
+    case PORT_MPLS_IN_UDP:
+      return decodeMpls(d, off, end, out, depth);
+  }
+}
+
+function decodeGeneve(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  pushProtocol(out, 'geneve');
+  if (end - off < 8) return stopShort(out, d, off, end, 'Geneve header');
+  const hl = 8 + (d[off]! & 0x3f) * 4;
+  if (end - off < hl) return stopShort(out, d, off, end, 'Geneve options');
+  const proto = u16(d, off + 2);
+  if (proto === 0x6558) return decodeEthernet(d, off + hl, end, out, depth);
+  decodeEthertype(d, proto, off + hl, end, out, depth);
+}
+
+/** GTP-U version 1: G-PDUs (message type 255) carry an IP packet after the header and its extensions. */
+function decodeGtpU(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  pushProtocol(out, 'gtp');
+  if (end - off < 8) return stopShort(out, d, off, end, 'GTP header');
+  const flags = d[off]!;
+  if (flags >> 5 !== 1) return stopAt(out, StopReason.Unsupported, off, `GTP version ${flags >> 5} not decoded`);
+  let p = off + 8;
+  if ((flags & 0x07) !== 0) {
+    if (end - p < 4) return stopShort(out, d, p, end, 'GTP optional fields');
+    let next = d[p + 3]!;
+    p += 4;
+    // Extension headers: length in 4-byte units, next type in the last byte; each step moves >= 4 bytes.
+    while ((flags & 0x04) !== 0 && next !== 0) {
+      if (end - p < 1) return stopShort(out, d, p, end, 'GTP extension header');
+      const len = d[p]! * 4;
+      if (len === 0) return stopAt(out, StopReason.Malformed, p, 'GTP extension header of length 0');
+      if (end - p < len) return stopShort(out, d, p, end, 'GTP extension header');
+      next = d[p + len - 1]!;
+      p += len;
+    }
+  }
+  if (d[off + 1] !== 255) return stopAt(out, StopReason.Unsupported, off, `GTP message type ${d[off + 1]} carries no user packet`);
+  if (p >= end) return;
+  decodeIpByVersion(d, p, end, out, depth, false);
+}
+
+/** GRE (RFC 2784/2890) and PPTP's enhanced GRE (version 1). */
+export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
+  pushProtocol(out, 'gre');
+  if (tooDeep(out, off, depth)) return;
+  if (end - off < 4) return stopShort(out, d, off, end, 'GRE header');
+  const flags = u16(d, off);
+  const proto = u16(d, off + 2);
+  const version = flags & 7;
+  if ((flags & 0x4000) !== 0 && version === 0) {
+    return stopAt(out, StopReason.Unsupported, off, 'GRE with source routing not decoded');
+  }
+  let hl = 4;
+  if ((flags & 0x8000) !== 0) hl += 4;
+  if ((flags & 0x2000) !== 0) hl += 4;
+  if ((flags & 0x1000) !== 0) hl += 4;
+  if (version === 1 && (flags & 0x0080) !== 0) hl += 4;
+  if (end - off < hl) return stopShort(out, d, off, end, 'GRE header');
+  const p = off + hl;
+  if (p >= end) return;
+  switch (proto) {
+    case 0x0800:
+      return decodeIpv4(d, p, end, out, depth, quoted);
+    case 0x86dd:
+      return decodeIpv6(d, p, end, out, depth, quoted);
+    case 0x6558:
+      return decodeEthernet(d, p, end, out, depth);
+    case 0x880b:
+      return decodePpp(d, p, end, out, depth);
+    case 0x8847:
+    case 0x8848:
+      return decodeMpls(d, p, end, out, depth);
+    case 0x88be: {
+      // ERSPAN type II has an 8-byte header and GRE sequence numbers; type I has neither.
+      pushProtocol(out, 'erspan');
+      const eh = (flags & 0x1000) !== 0 ? 8 : 0;
+      if (end - p < eh) return stopShort(out, d, p, end, 'ERSPAN header');
+      return decodeEthernet(d, p + eh, end, out, depth);
+    }
+    case 0x22eb: {
+      // ERSPAN type III: 12 bytes, plus an 8-byte platform sub-header when the O bit is set.
+      pushProtocol(out, 'erspan');
+      if (end - p < 12) return stopShort(out, d, p, end, 'ERSPAN header');
+      const eh = (d[p + 11]! & 1) !== 0 ? 20 : 12;
+      if (end - p < eh) return stopShort(out, d, p, end, 'ERSPAN header');
+      return decodeEthernet(d, p + eh, end, out, depth);
+    }
+    case 0x8909: {
+      // Cisco MetaData: 6 bytes of version, length, option and SGT, then the carried ethertype.
+      pushProtocol(out, 'cmd');
+      if (end - p < 8) return stopShort(out, d, p, end, 'Cisco MetaData header');
+      return decodeEthertype(d, u16(d, p + 6), p + 8, end, out, depth);
+    }
+    case 0x2000:
+      pushProtocol(out, 'cdp');
+      return stopAt(out, StopReason.Unsupported, p, 'CDP not decoded');
+    default:
+      pushProtocol(out, 'data');
+      stopAt(out, StopReason.Unsupported, p, `GRE protocol 0x${proto.toString(16).padStart(4, '0')} not decoded`);
+  }
+}
