@@ -1,8 +1,18 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
+import { ParseContext } from './context';
+import { DEFAULT_CHUNK_BYTES } from './limits';
+import { CaptureParser } from './parser';
+import { isGzip } from './sniff';
 import type { CaptureSummary, Frame } from './types';
+import { ParserWindow } from './window';
+
+export { sniffCaptureFormat } from './sniff';
 
 export interface ReadOptions {
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, fileSize: number) => void;
+  /** Bytes per read (default 4 MiB). Any value gives the same frames; tiny ones exist for tests. */
   chunkSize?: number;
 }
 
@@ -10,17 +20,130 @@ export interface ReadOptions {
  * Streams a pcap / pcapng (optionally gzip-compressed, detected by magic 1f8b) file from disk; calls onFrame for every
  * packet record in file order; never throws on file bytes (damage -> summary.problems with byteOffset); rejects only
  * for AbortSignal (AbortError) or when the file cannot be opened (ENOENT/EACCES/EISDIR -> an Error naming the file).
+ *
+ * The size is taken once when the file is opened: a file that grows meanwhile is read up to that size (a snapshot),
+ * one that shrinks gets a "file shrank while reading" problem after the last complete record.
+ * For gzip files, byte offsets in problems and frames are offsets in the decompressed stream.
  */
-export async function readCaptureFile(path: string, _onFrame: (f: Frame) => void, _opts?: ReadOptions): Promise<CaptureSummary> {
-  throw new Error(`readCaptureFile(${path}): the capture reader is being built`);
+export async function readCaptureFile(path: string, onFrame: (f: Frame) => void, opts: ReadOptions = {}): Promise<CaptureSummary> {
+  const { signal, onProgress } = opts;
+  const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_BYTES));
+  signal?.throwIfAborted();
+  const fh = await openCapture(path);
+  try {
+    const size = (await fh.stat()).size;
+    const ctx = new ParseContext(path, size, onFrame);
+    const window = new ParserWindow(new CaptureParser(ctx), chunkSize);
+    const head = new Uint8Array(2);
+    const headLen = size >= 2 ? (await fh.read(head, 0, 2, 0)).bytesRead : 0;
+    const bytesRead = isGzip(head.subarray(0, headLen))
+      ? await pumpGzip(fh, window, ctx, chunkSize, opts)
+      : await pumpFile(fh, size, window, ctx, chunkSize, opts);
+    window.close();
+    onProgress?.(bytesRead, size);
+    return ctx.close(bytesRead);
+  } finally {
+    await fh.close();
+  }
 }
 
-/** Same parser over bytes in memory (tests, fuzzing). */
-export function readCaptureBytes(_bytes: Uint8Array, name: string, _onFrame: (f: Frame) => void): CaptureSummary {
-  throw new Error(`readCaptureBytes(${name}): the capture reader is being built`);
+async function openCapture(path: string): Promise<FileHandle> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (e) {
+    await fh.close();
+    throw fileError(path, e);
+  }
+  return fh;
 }
 
-/** 'pcap' | 'pcapng' | 'pcap.gz' | 'pcapng.gz' from the first bytes, or null: lets callers classify files by content. */
-export function sniffCaptureFormat(_head: Uint8Array): string | null {
-  return null;
+function fileError(path: string, e: unknown): Error {
+  const cause = e as NodeJS.ErrnoException;
+  const err = new Error(`cannot read capture file ${path}: ${cause.code ?? ''} ${cause.message ?? String(e)}`.replace(/ {2,}/g, ' '), { cause: e });
+  return Object.assign(err, { code: cause.code });
+}
+
+/** Reads the file straight into the parser's window: no copy, one buffer reused for the whole file. */
+async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx: ParseContext, chunkSize: number,
+  { signal, onProgress }: ReadOptions): Promise<number> {
+  let pos = 0;
+  while (pos < size && !window.stopped) {
+    signal?.throwIfAborted();
+    const w = window.writable();
+    const { bytesRead } = await fh.read(w.buffer, w.offset, Math.min(w.length, chunkSize, size - pos), pos);
+    if (bytesRead === 0) {
+      ctx.warn(pos, `file shrank while reading: it was ${size} bytes when opened but ends at byte ${pos}`);
+      break;
+    }
+    pos += bytesRead;
+    window.commit(bytesRead);
+    onProgress?.(pos, size);
+  }
+  return pos;
+}
+
+/** gzip: the decompressed stream is copied into the window as it comes; offsets are decompressed offsets. */
+async function pumpGzip(fh: FileHandle, window: ParserWindow, ctx: ParseContext, chunkSize: number,
+  { signal, onProgress }: ReadOptions): Promise<number> {
+  const source = fh.createReadStream({ start: 0, highWaterMark: chunkSize, autoClose: false });
+  const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(chunkSize, 1 << 20)) });
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) {
+      signal?.throwIfAborted();
+      window.push(chunk as Buffer);
+      onProgress?.(source.bytesRead, ctx.summary.fileSize);
+      if (window.stopped) break;
+    }
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    window.close();
+    ctx.fatal(window.received, `gzip data damaged after ${window.received} decompressed bytes: ${(e as Error).message}`);
+  } finally {
+    source.unpipe(gunzip);
+    gunzip.destroy();
+    source.destroy();
+  }
+  return source.bytesRead;
+}
+
+/** Same parser over bytes in memory (tests, fuzzing). gzip input is inflated first (bounded to 1 GiB). */
+export function readCaptureBytes(bytes: Uint8Array, name: string, onFrame: (f: Frame) => void): CaptureSummary {
+  const ctx = new ParseContext(name, bytes.length, onFrame);
+  const parser = new CaptureParser(ctx);
+  let data = bytes;
+  if (isGzip(bytes)) {
+    try {
+      data = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1 << 30 });
+    } catch (e) {
+      ctx.fatal(0, `gzip data damaged: ${(e as Error).message}`);
+      return ctx.close(bytes.length);
+    }
+  }
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const end = parser.parse(data, view, 0, data.length, 0);
+  if (!parser.stopped) parser.finish(data, view, end, data.length, end);
+  return ctx.close(bytes.length);
+}
+
+/**
+ * Feeds `chunks` through the streaming window, as the file reader does (for tests of chunking independence and
+ * for callers that already hold the bytes in pieces).
+ */
+export function readCaptureChunks(chunks: Iterable<Uint8Array>, name: string, size: number, onFrame: (f: Frame) => void): CaptureSummary {
+  const ctx = new ParseContext(name, size, onFrame);
+  const window = new ParserWindow(new CaptureParser(ctx), 64 * 1024);
+  for (const c of chunks) {
+    window.push(c);
+    if (window.stopped) break;
+  }
+  window.close();
+  return ctx.close(window.received);
 }

@@ -20,7 +20,7 @@ export interface Frame {
   hasTime: boolean;
   /** Whole seconds since 1970 (unsigned in pcap; may exceed 2^32 in pcapng). */
   timeSec: number;
-  /** Nanoseconds within the second, 0..999_999_999 (rounded when the resolution is finer). */
+  /** Nanoseconds within the second, 0..999_999_999 (truncated when the resolution is finer, as tshark does). */
   timeNsec: number;
   /** Original (wire) length. */
   origLen: number;
@@ -42,6 +42,8 @@ export interface InterfaceInfo {
   /** Timestamp resolution as written: "10^-6", "10^-9", "2^-8"... */
   tsResolution: string;
   tsOffsetSec: number;
+  /** Bytes of FCS at the end of each packet when the file says so (pcap LinkType FCS bits, pcapng if_fcslen); else 0. */
+  fcsBytes?: number;
 }
 
 /** A problem in a capture file, with its place. Readers return these; they never throw on file bytes. */
@@ -49,7 +51,7 @@ export interface CaptureProblem {
   file: string;
   byteOffset: number;
   reason: string;
-  /** true when reading stopped here (everything before it was still delivered). */
+  /** true when reading stopped here (everything before it was still delivered); false for a warning. */
   fatal: boolean;
 }
 

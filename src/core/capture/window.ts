@@ -1,0 +1,73 @@
+import type { FormatParser } from './context';
+import { MAX_WINDOW_BYTES } from './limits';
+
+/**
+ * The reusable buffer between a byte source and a parser. Sources write into `writable()` and `commit()` what
+ * they wrote; the parser consumes whole records and the remainder (at most one unfinished record) moves to the
+ * front. The buffer grows only when a single record is larger than it, up to MAX_WINDOW_BYTES, which the
+ * parsers guarantee by checking every length field before asking for that many bytes.
+ */
+export class ParserWindow {
+  private buf: Uint8Array;
+  private view: DataView;
+  private start = 0;
+  private end = 0;
+  /** File offset of buf[start]; a double, exact far beyond 4 GB. */
+  private offset = 0;
+
+  constructor(private readonly parser: FormatParser, initialCapacity: number) {
+    this.buf = new Uint8Array(Math.max(16, Math.min(initialCapacity, MAX_WINDOW_BYTES)));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  get stopped(): boolean {
+    return this.parser.stopped;
+  }
+
+  /** File offset up to which bytes have been handed in. */
+  get received(): number {
+    return this.offset + (this.end - this.start);
+  }
+
+  /** Free space to write the next bytes into: at least 1 byte, and enough for the record the parser waits for. */
+  writable(): { buffer: Uint8Array; offset: number; length: number } {
+    const pending = this.end - this.start;
+    const want = Math.max(this.parser.need, pending + 1);
+    if (want > this.buf.length) {
+      const grown = new Uint8Array(Math.min(Math.max(want, this.buf.length * 2), MAX_WINDOW_BYTES));
+      grown.set(this.buf.subarray(this.start, this.end));
+      this.buf = grown;
+      this.view = new DataView(grown.buffer);
+    } else if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+    }
+    this.start = 0;
+    this.end = pending;
+    return { buffer: this.buf, offset: this.end, length: this.buf.length - this.end };
+  }
+
+  /** `n` bytes were written at the offset `writable()` gave: parse what is complete. */
+  commit(n: number): void {
+    this.end += n;
+    const next = this.parser.parse(this.buf, this.view, this.start, this.end, this.offset);
+    this.offset += next - this.start;
+    this.start = next;
+  }
+
+  /** Copies `chunk` in (for sources that produce their own buffers: gzip, tests). Stops early once the parser has. */
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length && !this.parser.stopped) {
+      const w = this.writable();
+      const n = Math.min(w.length, chunk.length - at);
+      w.buffer.set(chunk.subarray(at, at + n), w.offset);
+      this.commit(n);
+      at += n;
+    }
+  }
+
+  /** The input has ended: let the parser report whatever was left unfinished. */
+  close(): void {
+    if (!this.parser.stopped) this.parser.finish(this.buf, this.view, this.start, this.end, this.offset);
+  }
+}
