@@ -14,6 +14,11 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, fileSize: number) => void;
   /** Bytes per read (default 4 MiB). Any value gives the same frames; tiny ones exist for tests. */
   chunkSize?: number;
+  /**
+   * Awaited before each chunk is read: a consumer that cannot keep up (e.g. a CLI writing to a slow pipe) returns a
+   * promise that settles when it can take more frames, so memory stays bounded (backpressure).
+   */
+  beforeRead?: () => Promise<void> | void;
 }
 
 /**
@@ -72,9 +77,10 @@ function fileError(path: string, e: unknown): Error {
 
 /** Reads the file straight into the parser's window: no copy, one buffer reused for the whole file. */
 async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx: ParseContext, chunkSize: number,
-  { signal, onProgress }: ReadOptions): Promise<number> {
+  { signal, onProgress, beforeRead }: ReadOptions): Promise<number> {
   let pos = 0;
   while (pos < size && !window.stopped) {
+    await beforeRead?.();
     signal?.throwIfAborted();
     const w = window.writable();
     const { bytesRead } = await fh.read(w.buffer, w.offset, Math.min(w.length, chunkSize, size - pos), pos);
@@ -91,7 +97,7 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
 
 /** gzip: the decompressed stream is copied into the window as it comes; offsets are decompressed offsets. */
 async function pumpGzip(fh: FileHandle, window: ParserWindow, ctx: ParseContext, chunkSize: number,
-  { signal, onProgress }: ReadOptions): Promise<number> {
+  { signal, onProgress, beforeRead }: ReadOptions): Promise<number> {
   const source = fh.createReadStream({ start: 0, highWaterMark: chunkSize, autoClose: false });
   const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(chunkSize, 1 << 20)) });
   source.pipe(gunzip);
@@ -101,6 +107,7 @@ async function pumpGzip(fh: FileHandle, window: ParserWindow, ctx: ParseContext,
       window.push(chunk as Buffer);
       onProgress?.(source.bytesRead, ctx.summary.fileSize);
       if (window.stopped) break;
+      await beforeRead?.();
     }
   } catch (e) {
     if (signal?.aborted) throw e;
