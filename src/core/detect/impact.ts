@@ -1,0 +1,277 @@
+/**
+ * What loops did to traffic, per capture: TCP flows with retransmissions and stalls, and which loop episodes
+ * those overlap. Replica sightings and capture duplicates are not fed here (a looped packet seen ten times is
+ * one packet, not nine retransmissions): the caller passes only first sightings (see SightingKind).
+ *
+ * Bounded: at most MAX_OPEN_FLOWS flows are tracked at once (idle ones are finished first), and the hurt
+ * events kept for the overlap computation are capped.
+ */
+import type { DecodedPacket } from '../decode/types';
+import type { FlowImpact, Impact, LoopEpisode, TcpStall } from '../model/loops';
+import { isoFromMicros } from '../model/time';
+import { ipv4Text, ipv6TextAt } from '../decode/text';
+import { PairHash } from './hash';
+import { TcpFlowState, type StallSpan } from './tcpFlow';
+
+export interface ImpactOptions {
+  /** No acknowledgement progress for longer than this, with data outstanding, is a stall (ms, default 200). */
+  stallThresholdMs?: number;
+  /**
+   * A retransmission this long after a loop ended still counts against it (ms, default 3000): TCP resends a
+   * lost segment after its retransmission timeout (1 s initially, doubling), so it trails the loss.
+   */
+  retransmissionGraceMs?: number;
+}
+
+const MAX_OPEN_FLOWS = 200_000;
+/** Idle flows are finished after this long without a packet (µs). */
+const FLOW_IDLE_US = 120_000_000;
+const SWEEP_EVERY_PACKETS = 65_536;
+const MAX_HURT_EVENTS = 1_000_000;
+const MAX_HURT_FLOWS = 200_000;
+const MAX_FLOWS_LISTED = 2000;
+const MAX_STALLS_LISTED = 10_000;
+
+interface FlowEntry {
+  state: TcpFlowState;
+  /** Endpoint text of side 0 and side 1 ("10.0.0.1:5555", "[2001:db8::1]:80") and their addresses. */
+  ends: [string, string];
+  addrs: [string, string];
+  /** Index in `hurt` once the flow retransmitted or stalled, else -1. */
+  hurtIndex: number;
+  stalls: number;
+  longestStallMs: number;
+}
+
+interface HurtFlow {
+  label: string;
+  client: string;
+  entry: FlowEntry;
+}
+
+/** Per-capture result before loop ids are final: `loops` hold indices into the episodes passed to `finish`. */
+export interface CaptureImpact {
+  tcpFlows: number;
+  retransmissions: number;
+  stalls: (TcpStall & { loopIndices: number[] })[];
+  flows: (FlowImpact & { loopIndices: number[] })[];
+  flowsTotal: number;
+}
+
+export class ImpactTracker {
+  private readonly stallUs: number;
+  private readonly graceUs: number;
+  private readonly flows = new Map<number, FlowEntry>();
+  private readonly hash = new PairHash();
+  private readonly hurt: HurtFlow[] = [];
+  // Hurt events, columnar: stalls (start, end, flow, first frame) and retransmissions (time, flow).
+  private stallStart: number[] = [];
+  private stallEnd: number[] = [];
+  private stallFlow: number[] = [];
+  private stallFrame: number[] = [];
+  private retransTime: number[] = [];
+  private retransFlow: number[] = [];
+  private packets = 0;
+  private nowUs = 0;
+  tcpFlows = 0;
+  retransmissions = 0;
+
+  constructor(private readonly capture: string, opts: ImpactOptions = {}) {
+    this.stallUs = (opts.stallThresholdMs ?? 200) * 1000;
+    this.graceUs = (opts.retransmissionGraceMs ?? 3000) * 1000;
+  }
+
+  /** Feeds one packet that is not a replica or duplicate. */
+  observe(frameNumber: number, timeUs: number, pkt: DecodedPacket, data: Uint8Array): void {
+    this.nowUs = timeUs;
+    if (++this.packets % SWEEP_EVERY_PACKETS === 0) this.sweep();
+    if (pkt.innerIp < 0) return;
+    let tr = -1;
+    for (let i = 0; i < pkt.transportCount; i++) {
+      const t = pkt.transports[i]!;
+      if (t.ipIndex === pkt.innerIp && t.proto === 6) {
+        tr = i;
+        break;
+      }
+    }
+    if (tr < 0) return;
+    const t = pkt.transports[tr]!;
+    const ip = pkt.ipLayers[pkt.innerIp]!;
+    if (t.validBytes < 14) return; // flags not captured
+    // Payload length from the length fields (the capture may be cut by its snap length).
+    const ipPayload = ip.version === 4 ? ip.lengthField - ip.hdrLen : ip.lengthField - (t.offset - ip.offset - 40);
+    const payloadLen = Math.max(0, ipPayload - t.tcpHdrLen);
+    const side = this.endpointOrder(ip.version, data, ip.src4, ip.dst4, ip.srcOffset, ip.dstOffset, t.srcPort, t.dstPort);
+    const key = (this.hash.h1 & 0x3ffffff) * 0x4000000 + (this.hash.h2 & 0x3ffffff);
+    let entry = this.flows.get(key);
+    if (!entry) {
+      if (this.flows.size >= MAX_OPEN_FLOWS) this.evictOldest();
+      entry = this.newEntry(ip.version, data, ip.src4, ip.dst4, ip.srcOffset, ip.dstOffset, t.srcPort, t.dstPort, side);
+      this.flows.set(key, entry);
+      this.tcpFlows++;
+    }
+    const st = entry.state;
+    if (st.segment(side, timeUs, frameNumber, t.seq, t.ack, t.flags, payloadLen, this.stallUs)) {
+      this.retransmissions++;
+      const hurt = this.hurtIndexOf(entry);
+      if (hurt >= 0 && this.retransTime.length < MAX_HURT_EVENTS) {
+        this.retransTime.push(timeUs);
+        this.retransFlow.push(hurt);
+      }
+    }
+    if (st.endedStall) this.recordStall(entry, st.endedStall);
+  }
+
+  /**
+   * Ends every flow and measures the overlap with `episodes` (this capture's): fills each episode's impact
+   * and returns the flow and stall lists with `loopIndices` into `episodes`.
+   */
+  finish(episodes: LoopEpisode[]): CaptureImpact {
+    for (const entry of this.flows.values()) this.endFlow(entry);
+    this.flows.clear();
+    const flowLoops = this.hurt.map(() => new Set<number>());
+    const perEpisodeFlows = episodes.map(() => new Set<number>());
+    const stalls: CaptureImpact['stalls'] = [];
+    for (let i = 0; i < this.stallStart.length; i++) {
+      const s = this.stallStart[i]!;
+      const e = this.stallEnd[i]!;
+      const f = this.stallFlow[i]!;
+      const loopIndices: number[] = [];
+      episodes.forEach((ep, k) => {
+        if (s > ep.endUs || e < ep.startUs) return;
+        loopIndices.push(k);
+        flowLoops[f]!.add(k);
+        perEpisodeFlows[k]!.add(f);
+        ep.impact.stalls++;
+        ep.impact.longestStallMs = Math.max(ep.impact.longestStallMs, (e - s) / 1000);
+      });
+      if (stalls.length < MAX_STALLS_LISTED) {
+        stalls.push({
+          flow: this.hurt[f]!.label,
+          capture: this.capture,
+          start: isoFromMicros(s),
+          end: isoFromMicros(e),
+          startUs: s,
+          durationMs: (e - s) / 1000,
+          loops: [],
+          firstFrame: this.stallFrame[i]!,
+          loopIndices,
+        });
+      }
+    }
+    for (let i = 0; i < this.retransTime.length; i++) {
+      const t = this.retransTime[i]!;
+      const f = this.retransFlow[i]!;
+      episodes.forEach((ep, k) => {
+        if (t < ep.startUs || t > ep.endUs + this.graceUs) return;
+        flowLoops[f]!.add(k);
+        perEpisodeFlows[k]!.add(f);
+        ep.impact.retransmissions++;
+      });
+    }
+    episodes.forEach((ep, k) => {
+      const flows = perEpisodeFlows[k]!;
+      ep.impact.flowsHurt = flows.size;
+      ep.impact.clientsHurt = new Set([...flows].map((f) => this.hurt[f]!.client)).size;
+    });
+    const flows = this.hurt.map((h, f) => ({
+      flow: h.label,
+      capture: this.capture,
+      packets: h.entry.state.packets,
+      retransmissions: h.entry.state.retransmissions,
+      stalls: h.entry.stalls,
+      longestStallMs: h.entry.longestStallMs,
+      loops: [],
+      loopIndices: [...flowLoops[f]!].sort((a, b) => a - b),
+    }));
+    // The worst first: flows hurt by loops, then by longest stall, then by retransmissions.
+    flows.sort((a, b) => b.loopIndices.length - a.loopIndices.length || b.longestStallMs - a.longestStallMs || b.retransmissions - a.retransmissions);
+    return { tcpFlows: this.tcpFlows, retransmissions: this.retransmissions, stalls, flows: flows.slice(0, MAX_FLOWS_LISTED), flowsTotal: flows.length };
+  }
+
+  /**
+   * Hashes the two endpoints in a canonical order into `this.hash` and returns which side (0 = the lower
+   * endpoint) sent the packet, so both directions of a connection share one flow.
+   */
+  private endpointOrder(v: 4 | 6, data: Uint8Array, src4: number, dst4: number, srcOff: number, dstOff: number, sp: number, dp: number): 0 | 1 {
+    let cmp = 0;
+    if (v === 4) cmp = src4 === dst4 ? 0 : src4 < dst4 ? -1 : 1;
+    else for (let i = 0; i < 16 && cmp === 0; i++) cmp = data[srcOff + i]! - data[dstOff + i]!;
+    if (cmp === 0) cmp = sp - dp;
+    const side: 0 | 1 = cmp <= 0 ? 0 : 1;
+    const h = this.hash.reset(0x6a09e667, 0xbb67ae85);
+    const lowOff = side === 0 ? srcOff : dstOff;
+    const highOff = side === 0 ? dstOff : srcOff;
+    if (v === 4) h.word(side === 0 ? src4 : dst4).word(side === 0 ? dst4 : src4);
+    else h.bytes(data, lowOff, lowOff + 16).bytes(data, highOff, highOff + 16);
+    h.word(side === 0 ? (sp << 16) | dp : (dp << 16) | sp).finish();
+    return side;
+  }
+
+  private newEntry(v: 4 | 6, data: Uint8Array, src4: number, dst4: number, srcOff: number, dstOff: number, sp: number, dp: number, side: 0 | 1): FlowEntry {
+    const src = v === 4 ? ipv4Text(src4) : ipv6TextAt(data, srcOff);
+    const dst = v === 4 ? ipv4Text(dst4) : ipv6TextAt(data, dstOff);
+    const endText = (a: string, p: number) => (v === 4 ? `${a}:${p}` : `[${a}]:${p}`);
+    const me = endText(src, sp);
+    const peer = endText(dst, dp);
+    return {
+      state: new TcpFlowState(),
+      ends: side === 0 ? [me, peer] : [peer, me],
+      addrs: side === 0 ? [src, dst] : [dst, src],
+      hurtIndex: -1,
+      stalls: 0,
+      longestStallMs: 0,
+    };
+  }
+
+  /** The flow's index among hurt flows, or -1 once MAX_HURT_FLOWS are listed (then its events are not kept). */
+  private hurtIndexOf(entry: FlowEntry): number {
+    if (entry.hurtIndex < 0 && this.hurt.length < MAX_HURT_FLOWS) {
+      entry.hurtIndex = this.hurt.length;
+      // The client is the side that sent the SYN; without one (flow began before the capture), the side with
+      // the higher port, which is usually the ephemeral one.
+      const [a, b] = entry.ends;
+      const portOf = (s: string) => Number(s.slice(s.lastIndexOf(':') + 1));
+      const client = entry.state.clientSide >= 0 ? entry.state.clientSide : portOf(a) >= portOf(b) ? 0 : 1;
+      this.hurt.push({ label: `${entry.ends[client]} -> ${entry.ends[1 - client]}`, client: entry.addrs[client]!, entry });
+    }
+    return entry.hurtIndex;
+  }
+
+  private recordStall(entry: FlowEntry, s: StallSpan): void {
+    const f = this.hurtIndexOf(entry);
+    entry.stalls++;
+    entry.longestStallMs = Math.max(entry.longestStallMs, (s.endUs - s.startUs) / 1000);
+    if (f < 0 || this.stallStart.length >= MAX_HURT_EVENTS) return;
+    this.stallStart.push(s.startUs);
+    this.stallEnd.push(s.endUs);
+    this.stallFlow.push(f);
+    this.stallFrame.push(s.firstFrame);
+  }
+
+  private endFlow(entry: FlowEntry): void {
+    const s = entry.state.finish(this.stallUs);
+    if (s) this.recordStall(entry, s);
+  }
+
+  private sweep(): void {
+    for (const [key, entry] of this.flows) {
+      if (this.nowUs - entry.state.lastUs > FLOW_IDLE_US) {
+        this.endFlow(entry);
+        this.flows.delete(key);
+      }
+    }
+  }
+
+  private evictOldest(): void {
+    const first = this.flows.entries().next();
+    if (first.done) return;
+    this.endFlow(first.value[1]);
+    this.flows.delete(first.value[0]);
+  }
+}
+
+/** Combines per-capture impact into the Report's Impact (loop indices already mapped to ids by the caller). */
+export function emptyImpact(stallThresholdMs: number): Impact {
+  return { tcpFlows: 0, retransmissions: 0, stalls: [], flows: [], flowsTotal: 0, icmpTimeExceeded: 0, stallThresholdMs };
+}

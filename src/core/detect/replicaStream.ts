@@ -1,0 +1,78 @@
+/**
+ * A replica stream in the making: the sightings of one packet whose TTL kept going down. A strictly
+ * decreasing 8-bit TTL bounds a stream to 255 sightings, so each open stream has a fixed maximum size.
+ */
+import { DirectionTable } from './directions';
+
+/** Facts about the looped packet, read once when the stream opens. */
+export interface PacketFacts {
+  src: string;
+  dst: string;
+  protocol: number;
+  ipId: number | null;
+  vlan: number | null;
+  srcPort?: number;
+  dstPort?: number;
+  /** Grouping key of the destination: its /24 (IPv4) or /64 (IPv6), e.g. "10.244.1.0/24". */
+  dstPrefix: string;
+}
+
+export class ReplicaStreamDraft {
+  readonly timeUs: number[] = [];
+  readonly ttl: number[] = [];
+  readonly frame: number[] = [];
+  readonly dir: number[] = [];
+
+  constructor(readonly facts: PacketFacts) {}
+
+  add(timeUs: number, ttl: number, frame: number, dir: number): void {
+    this.timeUs.push(timeUs);
+    this.ttl.push(ttl);
+    this.frame.push(frame);
+    this.dir.push(dir);
+  }
+
+  get lastUs(): number {
+    return this.timeUs[this.timeUs.length - 1]!;
+  }
+}
+
+/** What a finished stream says about a loop. */
+export interface StreamVerdict {
+  isLoop: boolean;
+  /** TTL decrease between consecutive sightings in the same direction -> how often it was seen. */
+  steps: Map<number, number>;
+}
+
+/**
+ * Fewest sightings that count as a loop when the link has no MAC addresses (raw IP, some tunnels) and the
+ * direction of travel is unknown: a span port shows two copies (TTL - 1 once), a path never shows one packet
+ * this many times at one point without a loop.
+ */
+export const MIN_SIGHTINGS_WITHOUT_DIRECTION = 4;
+
+/**
+ * A stream is a loop when the packet crossed the same link in the same direction at least twice with its
+ * TTL lower by 2 or more: a span/mirror copy differs by 1 in another direction, a capture duplicate has the
+ * same TTL (never part of a stream), a multi-hop path never repeats a direction.
+ */
+export function judgeStream(s: ReplicaStreamDraft, directions: DirectionTable): StreamVerdict {
+  const steps = new Map<number, number>();
+  const lastTtlByDir = new Map<number, number>();
+  let sameDirectionLoop = false;
+  let allUnknown = true;
+  for (let i = 0; i < s.ttl.length; i++) {
+    const dir = s.dir[i]!;
+    const ttl = s.ttl[i]!;
+    if (!directions.isUnknown(dir)) allUnknown = false;
+    const prev = lastTtlByDir.get(dir);
+    if (prev !== undefined) {
+      const step = prev - ttl;
+      steps.set(step, (steps.get(step) ?? 0) + 1);
+      if (step >= 2) sameDirectionLoop = true;
+    }
+    lastTtlByDir.set(dir, ttl);
+  }
+  const isLoop = allUnknown ? s.ttl.length >= MIN_SIGHTINGS_WITHOUT_DIRECTION : sameDirectionLoop;
+  return { isLoop, steps };
+}

@@ -1,0 +1,163 @@
+import { strict as assert } from 'node:assert';
+import { bytes, eth, icmp, ipv4 } from '../decode/frames';
+import { ACCESS, CLIENT, CORE, T0, background, ipv4Frame, ipv6Frame, loopSightings, run, type Ipv4Packet, type TestFrame } from './traffic';
+
+const POD = (i: number): number[] => [10, 244, 1, 10 + (i % 50)];
+const looped = (i: number): Ipv4Packet => ({ src: [10, 0, 0, 9], dst: POD(i), id: 0x1000 + i, srcPort: 40000 + i, payload: [i, 1, 2, 3] });
+
+/** `n` packets caught in one core<->access loop, a new one every `everyUs`, each looping until TTL 1. */
+function loopEpisode(n: number, startUs: number, everyUs = 1000): TestFrame[] {
+  return Array.from({ length: n }, (_, i) => loopSightings(looped(i), startUs + i * everyUs)).flat();
+}
+
+describe('loop detector: real loops', () => {
+  it('finds one core<->access loop: TTL step 2, both directions, exact start and end, every packet', () => {
+    const frames = [...background(300, T0, 10_000), ...loopEpisode(40, T0 + 1_000_000)];
+    const { episodes } = run(frames);
+    assert.equal(episodes.length, 1);
+    const ep = episodes[0]!;
+    assert.equal(ep.ttlStep, 2);
+    assert.equal(ep.loopedPackets, 40);
+    assert.equal(ep.sightings, 40 * 63);
+    assert.equal(ep.maxReplicas, 63);
+    assert.equal(ep.startUs, T0 + 1_000_000);
+    // last packet starts at +39 ms and is seen 63 times 100 µs apart
+    assert.equal(ep.endUs, T0 + 1_000_000 + 39_000 + 62 * 100);
+    assert.equal(ep.start, '2026-11-24T10:00:01Z');
+    assert.equal(ep.durationMs, 45.2);
+    assert.deepEqual(ep.macPairs.map((m) => `${m.srcMac}>${m.dstMac}`).sort(), ['02:00:00:00:00:01>02:00:00:00:00:02', '02:00:00:00:00:02>02:00:00:00:00:01']);
+    assert.deepEqual(ep.destinationPrefixes, ['10.244.1.0/24']);
+    assert.equal(ep.destinations, 40);
+    assert.equal(ep.sources, 1);
+    assert.equal(ep.impact.packetsLost, 40, 'every packet looped until its TTL ran out');
+    assert.equal(ep.streams.length, 40);
+    assert.deepEqual([ep.streams[0]!.firstTtl, ep.streams[0]!.lastTtl, ep.streams[0]!.ipId, ep.streams[0]!.dstPort], [63, 1, 0x1000, 80]);
+    assert.equal(ep.ladder.timeUs.length, 40 * 63);
+    assert.equal(ep.ladder.truncated, false);
+    assert.ok(ep.ladder.timeUs.every((t, i) => i === 0 || t >= ep.ladder.timeUs[i - 1]!), 'ladder in time order');
+  });
+
+  it('reads the hop count of a 3-router loop from one direction (TTL step 3)', () => {
+    const frames = Array.from({ length: 10 }, (_, i) => loopSightings(looped(i), T0 + i * 500, { hops: 3, firstTtl: 62 })).flat();
+    const { episodes } = run(frames);
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0]!.ttlStep, 3);
+    assert.equal(episodes[0]!.macPairs.length, 1);
+  });
+
+  it('keeps two loops 10 s apart as two episodes, and a loop that ends early (packets escape) is still found', () => {
+    const first = loopEpisode(20, T0);
+    // The loop heals after 5 passes: packets leave with TTL 58 instead of dying.
+    const second = Array.from({ length: 20 }, (_, i) => loopSightings(looped(100 + i), T0 + 10_000_000 + i * 1000, { lastTtl: 58 })).flat();
+    const { episodes } = run([...first, ...second]);
+    assert.equal(episodes.length, 2);
+    assert.equal(episodes[1]!.loopedPackets, 20);
+    assert.equal(episodes[1]!.maxReplicas, 6);
+    assert.equal(episodes[1]!.impact.packetsLost, 0, 'packets that escaped the loop are not lost');
+  });
+
+  it('finds an IPv6 loop by hop limit (no IP ID: identity is addresses, flow label and payload)', () => {
+    const src = [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9];
+    const frames: TestFrame[] = [];
+    for (let i = 0; i < 5; i++) {
+      const dst = [0x20, 1, 0xd, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 10 + i];
+      for (let hl = 63, t = T0 + i * 2000; hl >= 1; hl--, t += 100) {
+        const toward = hl % 2 === 1;
+        frames.push({ timeUs: t, data: ipv6Frame(src, dst, [i, 7, 7, 7], hl, toward ? CORE : ACCESS, toward ? ACCESS : CORE) });
+      }
+    }
+    const { episodes } = run(frames);
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0]!.ttlStep, 2);
+    assert.deepEqual(episodes[0]!.destinationPrefixes, ['2001:db8:0:1::/64']);
+    assert.equal(episodes[0]!.streams[0]!.ipId, null);
+  });
+
+  it('names the routers from ICMP time-exceeded messages and counts them', () => {
+    const frames = loopEpisode(10, T0);
+    // The access router (10.0.23.2, MAC ACCESS) reports a looped packet's death, quoting its header.
+    const quoted = ipv4({ src: [10, 0, 0, 9], dst: POD(3), id: 0x1003, ttl: 0, proto: 6, payloadLen: 8 });
+    const te = bytes(eth(0x0800, CORE, ACCESS), ipv4({ src: [10, 0, 23, 2], dst: [10, 0, 0, 9], id: 7, ttl: 64, proto: 1, payloadLen: 8 + 28 }), icmp(11, 0), quoted, [0, 1, 2, 3, 4, 5, 6, 7]);
+    frames.push({ timeUs: T0 + 3000 + 6300, data: te });
+    const { episodes } = run(frames);
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0]!.icmpTimeExceeded, 1);
+    assert.deepEqual(episodes[0]!.routers, ['10.0.23.2']);
+  });
+
+  it('finds the loop with a tiny packet table under pressure (bounded memory, time-based eviction)', () => {
+    const frames = [...background(20_000, T0, 50), ...loopEpisode(10, T0 + 200_000)];
+    const { episodes } = run(frames, { tableSlotsLog2: 8 });
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0]!.ttlStep, 2);
+  });
+
+  it('caps the ladder and says so', () => {
+    const { episodes } = run(loopEpisode(30, T0), { maxLadderSightings: 100, maxStreamsPerEpisode: 5 });
+    const ep = episodes[0]!;
+    assert.equal(ep.ladder.timeUs.length, 100);
+    assert.equal(ep.ladder.truncated, true);
+    assert.equal(ep.streams.length, 5);
+    assert.equal(ep.streamsTotal, 30);
+    assert.equal(ep.loopedPackets, 30);
+  });
+});
+
+describe('loop detector: look-alikes that are not loops', () => {
+  it('a span port copying ingress and egress (TTL - 1 once, other direction) is not a loop', () => {
+    const frames = background(500, T0, 1000).flatMap((f, i) => {
+      const p: Ipv4Packet = { src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: i, srcPort: 40000, seq: 1000 + i * 8 };
+      return [
+        { timeUs: f.timeUs, data: ipv4Frame(p, 64, CLIENT, CORE) },
+        { timeUs: f.timeUs + 20, data: ipv4Frame(p, 63, CORE, ACCESS) },
+      ];
+    });
+    const { episodes, kinds } = run(frames);
+    assert.equal(episodes.length, 0);
+    assert.ok(kinds.includes(2), 'the copies were recognised as the same packet');
+  });
+
+  it('duplicate frames from the capture itself (same TTL) are not a loop', () => {
+    const frames = background(500, T0, 1000).flatMap((f) => [f, { timeUs: f.timeUs + 1, data: f.data }, { timeUs: f.timeUs + 2, data: f.data }]);
+    assert.equal(run(frames).episodes.length, 0);
+  });
+
+  it('TCP retransmissions (new IP ID, or the same ID and TTL) are not a loop', () => {
+    const frames: TestFrame[] = [];
+    for (let i = 0; i < 200; i++) {
+      const p: Ipv4Packet = { src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: i, srcPort: 40000, seq: 5000 };
+      frames.push({ timeUs: T0 + i * 200_000, data: ipv4Frame(p, 64, CLIENT, CORE) });
+      frames.push({ timeUs: T0 + i * 200_000 + 50_000, data: ipv4Frame({ ...p, id: i % 2 === 0 ? i : 30_000 + i }, 64, CLIENT, CORE) });
+    }
+    assert.equal(run(frames).episodes.length, 0);
+  });
+
+  it('multicast and broadcast replicated hop by hop onto the same link are not a loop', () => {
+    const frames: TestFrame[] = [];
+    const group = [0x01, 0x00, 0x5e, 0x01, 0x02, 0x03];
+    const bcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    for (let i = 0; i < 20; i++) {
+      for (let ttl = 30; ttl > 0; ttl -= 2) {
+        frames.push({ timeUs: T0 + i * 10_000 + (30 - ttl) * 100, data: ipv4Frame({ src: [10, 0, 0, 9], dst: [239, 1, 2, 3], id: i, proto: 17 }, ttl, CORE, group) });
+        frames.push({ timeUs: T0 + i * 10_000 + (30 - ttl) * 100 + 5, data: ipv4Frame({ src: [10, 0, 0, 9], dst: [10, 0, 0, 255], id: i, proto: 17 }, ttl, CORE, bcast) });
+      }
+    }
+    assert.equal(run(frames).episodes.length, 0);
+  });
+
+  it('one packet seen once per hop along a path (capture on several links) is not a loop', () => {
+    const hopMacs = [CLIENT, CORE, ACCESS, [0x02, 0, 0, 0, 0, 4], [0x02, 0, 0, 0, 0, 5], [0x02, 0, 0, 0, 0, 6]];
+    const frames: TestFrame[] = [];
+    for (let i = 0; i < 100; i++) {
+      const p: Ipv4Packet = { src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: i, seq: 1000 + 8 * i };
+      for (let h = 0; h + 1 < hopMacs.length; h++) frames.push({ timeUs: T0 + i * 1000 + h * 30, data: ipv4Frame(p, 64 - h, hopMacs[h]!, hopMacs[h + 1]!) });
+    }
+    assert.equal(run(frames).episodes.length, 0);
+  });
+
+  it('the same packet sent again much later with its TTL restarting is not a replica stream', () => {
+    const p: Ipv4Packet = { src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: 0, proto: 17 };
+    const frames = Array.from({ length: 50 }, (_, i) => ({ timeUs: T0 + i * 2_000_000, data: ipv4Frame(p, 64 - (i % 2) * 2, CORE, ACCESS) }));
+    assert.equal(run(frames).episodes.length, 0);
+  });
+});
