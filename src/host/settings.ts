@@ -1,0 +1,67 @@
+/**
+ * Reads `incidentLens.*` settings and writes per-file time settings. The rules live in requestSettings.ts
+ * (no vscode import); this file only talks to the configuration API.
+ *
+ * Workspace trust: `incidentLens.customLogFormats` is a restricted configuration (package.json
+ * capabilities), so in an untrusted workspace VS Code hands us only the user's own value, never the
+ * workspace's regexes.
+ */
+import * as vscode from 'vscode';
+import type { AnalyzeRequest, FileTimeSettings } from '../core/model';
+import { buildAnalyzeRequest, fileSettingsKey, SETTING, type HostSettings } from './requestSettings';
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration();
+}
+
+export function workspaceRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+export function readHostSettings(): HostSettings {
+  const c = section();
+  return {
+    defaultTimeZone: c.get(SETTING.defaultTimeZone),
+    fileTimeSettings: c.get(SETTING.fileTimeSettings),
+    customLogFormats: c.get(SETTING.customLogFormats),
+    stallThresholdMs: c.get(SETTING.stallThresholdMs),
+  };
+}
+
+export function requestFor(paths: readonly string[]): { request: AnalyzeRequest; warnings: string[] } {
+  return buildAnalyzeRequest(paths, readHostSettings(), workspaceRoots());
+}
+
+export function openTimelineAfterAnalysis(): boolean {
+  return section().get<boolean>(SETTING.openTimelineAfterAnalysis, true);
+}
+
+export function annotationsEnabled(): boolean {
+  return section().get<boolean>(SETTING.annotationsEnabled, true);
+}
+
+export function workerMaxMemoryMb(): number {
+  const v = section().get<number>(SETTING.workerMaxMemoryMb, 4096);
+  return Number.isFinite(v) && v >= 256 ? v : 4096;
+}
+
+/**
+ * Merges `patch` into the file's entry of `incidentLens.fileTimeSettings`, in the workspace settings when
+ * the file is inside a workspace folder (so the team shares it), else in the user settings.
+ */
+export async function updateFileTimeSettings(file: string, patch: FileTimeSettings): Promise<string> {
+  const roots = workspaceRoots();
+  const key = fileSettingsKey(file, roots);
+  const inWorkspace = key !== file;
+  const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const inspected = section().inspect<Record<string, FileTimeSettings>>(SETTING.fileTimeSettings);
+  const current = { ...((inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? {}) };
+  current[key] = { ...(current[key] ?? {}), ...patch };
+  await section().update(SETTING.fileTimeSettings, current, target);
+  return key;
+}
+
+export function fileTimeSettingsOf(file: string): FileTimeSettings | undefined {
+  const { request } = requestFor([file]);
+  return request.fileSettings?.[file];
+}
