@@ -15,14 +15,48 @@ export type ChainStepKind =
   | 'peer-up'
   | 'loop-end';
 
+/** How a step was tied to the chain's subject (strongest first). `time` = by time alone, within a bounded window. */
+export type LinkBasis = 'address' | 'name' | 'prefix' | 'time';
+
+/** The numbers behind a step, for the summary sentence and the UI (all optional: only what the step has). */
+export interface ChainStepFacts {
+  /** peer-down / peer-up: the peer address (or name) as the other side logged it. */
+  peer?: string;
+  /** peer-down / peer-up: the host that logged it, when known. */
+  observer?: string;
+  /** loop: destination prefixes of the linked episode(s). */
+  prefixes?: string[];
+  /** loop: total duration of the linked episode(s), ms. */
+  durationMs?: number;
+  /** loop: distinct packets caught in the loop(s). */
+  loopedPackets?: number;
+  /** loop: hop count (TTL step). */
+  ttlStep?: number;
+  /** loop: ids of the linked episodes (more than one when the detector split it). */
+  loopIds?: string[];
+  /** loop: the routers on the loop, by name when the logs tell it, else by address. */
+  routers?: string[];
+  /** timeouts: requests that timed out / responses that were slow in the chain's window. */
+  requests?: number;
+  slowResponses?: number;
+  /** stalls: TCP stalls in the window and the longest, ms. */
+  stalls?: number;
+  longestStallMs?: number;
+}
+
 export interface ChainStep {
   kind: ChainStepKind;
   time: IsoInstant;
   timeUs: EpochMicros;
-  /** Lag from the previous step, ms (0 for the first). */
+  /** Lag from the previous step, ms (0 for the first). Steps are in time order, so lags are >= 0. */
   lagMs: number;
   summary: string;
   evidence: Evidence[];
+  /** How this step was tied to the subject (absent for the restart itself). */
+  linkedBy?: LinkBasis;
+  /** Why, in words: e.g. "peer 10.0.23.2 is node-1's address (stated in kube-router.log:12)". */
+  linkNote?: string;
+  facts?: ChainStepFacts;
 }
 
 export interface Chain {
@@ -35,6 +69,9 @@ export interface Chain {
   /** The paragraph a person reads. */
   summary: string;
   patternId?: string;
+  /** Addresses the subject was known by, and how (e.g. "stated in events", "inferred: its peer went down after each restart"). */
+  subjectAddresses?: string[];
+  subjectAddressSource?: string;
 }
 
 export interface LagStats {
@@ -44,6 +81,8 @@ export interface LagStats {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  /** maxMs - minMs. */
+  spreadMs?: number;
 }
 
 export interface ChainPattern {
@@ -57,6 +96,12 @@ export interface ChainPattern {
   pValue: number | null;
   significant: boolean;
   summary: string;
+  /** true when every occurrence went through `shape` in the same time order. */
+  sameOrder?: boolean;
+  /** Who restarted, one entry per distinct subject. */
+  subjects?: string[];
+  /** How pValue was computed (statistic, null model, permutations, seed), in words. */
+  test?: string;
 }
 
 export type Verdict = 'supported' | 'rejected' | 'inconclusive';

@@ -1,0 +1,422 @@
+/**
+ * Restart -> peer down on the other side -> loop -> timeouts / stalls -> loop end and peer up: links by time and
+ * identity, each link with its lag and evidence. Every event, loop and stall joins at most one chain.
+ */
+import type { Chain, ChainStep, ChainStepKind, ChainStepFacts, Evidence, LinkBasis } from '../model/correlation';
+import type { LogEvent } from '../model/events';
+import type { Impact, LoopEpisode, TcpStall } from '../model/loops';
+import { isoFromMicros } from '../model/time';
+import { prefixesOverlap, parsePrefix, type Prefix } from './addresses';
+import { capEvidence, eventEvidence, loopEvidence, stallEvidence } from './evidence';
+import { inFlight, isPeerDown, isPeerUp, isSymptom, weight } from './eventKinds';
+import {
+  announcedPrefixes,
+  buildAddressBook,
+  matchPeer,
+  subjectAddresses,
+  type AddressBook,
+  type PeerMatch,
+  type SubjectAddresses,
+} from './identity';
+import { WINDOWS } from './options';
+import { findRestarts, subjectKey, subjectLabel, type RestartOccurrence } from './restarts';
+import { describeChain } from './summary';
+import { lowerBound, timeToleranceUs } from './time';
+
+/** Causal rank: breaks ties between steps at the same instant. */
+export const STEP_ORDER: readonly ChainStepKind[] = ['restart', 'peer-down', 'loop', 'stalls', 'timeouts', 'loop-end', 'peer-up'];
+
+interface Context {
+  events: readonly LogEvent[];
+  peerDowns: LogEvent[];
+  peerDownTimes: number[];
+  peerUps: LogEvent[];
+  symptoms: LogEvent[];
+  loops: LoopEpisode[];
+  loopStarts: number[];
+  stalls: TcpStall[];
+  book: AddressBook;
+  /** Events, loops and stalls already in a chain. */
+  used: Set<object>;
+}
+
+/** A chain while it is being linked, before it becomes the Report's Chain. */
+export interface LinkedChain {
+  occurrence: RestartOccurrence;
+  subject: string;
+  subjectKey: string;
+  who: SubjectAddresses;
+  peerDown?: { events: LogEvent[]; match: NonNullable<PeerMatch> };
+  loops: LoopEpisode[];
+  loopBasis?: LinkBasis;
+  loopNote?: string;
+  symptoms: LogEvent[];
+  stalls: TcpStall[];
+  peerUp?: LogEvent;
+  windowStart: number;
+  windowEnd: number;
+}
+
+const BASIS_RANK: Record<string, number> = { address: 0, name: 1, prefix: 1, time: 2 };
+
+function byTime<T extends { timeUs: number }>(list: T[]): T[] {
+  return list.sort((a, b) => a.timeUs - b.timeUs);
+}
+
+function findPeerDown(
+  ctx: Context,
+  o: RestartOccurrence,
+  who: SubjectAddresses,
+  nextSameSubjectUs: number,
+): LinkedChain['peerDown'] {
+  const startOnly = !o.phases.has('stop') && !o.phases.has('restart');
+  const from = o.timeUs - (startOnly ? WINDOWS.peerDownBeforeStartOnlyUs : 2 * WINDOWS.preciseToleranceUs);
+  const until = Math.min(o.timeUs + WINDOWS.peerDownIdentifiedUs, nextSameSubjectUs);
+  let best: { e: LogEvent; match: NonNullable<PeerMatch> } | undefined;
+  for (let i = lowerBound(ctx.peerDownTimes, from); i < ctx.peerDowns.length; i++) {
+    const e = ctx.peerDowns[i]!;
+    if (e.timeUs > until) break;
+    if (ctx.used.has(e)) continue;
+    const match = matchPeer(e, o, who, ctx.book);
+    if (!match) continue;
+    if (match.basis === 'time' && e.timeUs > o.timeUs + WINDOWS.peerDownByTimeUs) continue;
+    const closer = (x: LogEvent) => Math.abs(x.timeUs - o.timeUs);
+    if (
+      !best ||
+      BASIS_RANK[match.basis]! < BASIS_RANK[best.match.basis]! ||
+      (BASIS_RANK[match.basis] === BASIS_RANK[best.match.basis] && closer(e) < closer(best.e))
+    ) {
+      best = { e, match };
+    }
+  }
+  if (!best) return undefined;
+  // The same drop logged again (syslog copy, a state-change line next to the ADJCHANGE line): same peer, within 1 s.
+  const same = ctx.peerDowns.filter(
+    (x) =>
+      !ctx.used.has(x) &&
+      Math.abs(x.timeUs - best!.e.timeUs) <= 1_000_000 &&
+      (x === best!.e || (x.peer !== undefined && x.peer === best!.e.peer)),
+  );
+  return { events: byTime(same), match: best.match };
+}
+
+function prefixesOf(l: LoopEpisode): Prefix[] {
+  return l.destinationPrefixes.map((p) => parsePrefix(p)).filter((p): p is Prefix => p !== null);
+}
+
+function overlapsAny(a: Prefix[], b: Prefix[]): boolean {
+  return a.some((x) => b.some((y) => prefixesOverlap(x, y)));
+}
+
+function findLoops(
+  ctx: Context,
+  anchorUs: number,
+  toleranceUs: number,
+  announced: Prefix[],
+  boundUs: number,
+): { loops: LoopEpisode[]; basis: LinkBasis; note: string } | undefined {
+  const from = anchorUs - toleranceUs;
+  const until = Math.min(anchorUs + WINDOWS.loopIdentifiedUs, boundUs);
+  let chosen: { loop: LoopEpisode; basis: LinkBasis } | undefined;
+  for (let i = lowerBound(ctx.loopStarts, from); i < ctx.loops.length; i++) {
+    const l = ctx.loops[i]!;
+    if (l.startUs > until) break;
+    if (ctx.used.has(l)) continue;
+    const lp = prefixesOf(l);
+    if (announced.length && lp.length) {
+      if (overlapsAny(announced, lp)) {
+        chosen = { loop: l, basis: 'prefix' };
+        break;
+      }
+      continue; // destinations known and not the subject's: someone else's loop
+    }
+    if (l.startUs <= anchorUs + WINDOWS.loopByTimeUs) {
+      chosen = { loop: l, basis: 'time' };
+      break;
+    }
+  }
+  if (!chosen) return undefined;
+  // Join the episodes the detector split (a short quiet gap), when their destinations agree.
+  const loops = [chosen.loop];
+  const lp = prefixesOf(chosen.loop);
+  let end = chosen.loop.endUs;
+  for (let i = ctx.loops.indexOf(chosen.loop) + 1; i < ctx.loops.length; i++) {
+    const l = ctx.loops[i]!;
+    if (l.startUs > end + WINDOWS.loopJoinGapUs || l.startUs > boundUs) break;
+    if (ctx.used.has(l)) continue;
+    const other = prefixesOf(l);
+    if (lp.length && other.length && !overlapsAny(lp, other)) continue;
+    loops.push(l);
+    end = Math.max(end, l.endUs);
+  }
+  const note =
+    chosen.basis === 'prefix'
+      ? `destinations ${chosen.loop.destinationPrefixes.join(', ')} are in what it announced (${announced.map((p) => p.text).join(', ')})`
+      : 'the first loop after the session loss, within ' + WINDOWS.loopByTimeUs / 1e6 + ' s (no route lines tell its prefixes)';
+  return { loops, basis: chosen.basis, note };
+}
+
+function findPeerUp(ctx: Context, down: LogEvent, untilUs: number): LogEvent | undefined {
+  for (const e of ctx.peerUps) {
+    if (e.timeUs <= down.timeUs) continue;
+    if (e.timeUs > untilUs) break;
+    if (ctx.used.has(e)) continue;
+    const samePeer = down.peer !== undefined ? e.peer === down.peer : e.peer === undefined;
+    const sameObserver = !down.host || !e.host || down.host === e.host;
+    if (samePeer && sameObserver) return e;
+  }
+  return undefined;
+}
+
+/** Symptoms whose request was in flight during [from, until], not yet taken by an earlier chain. */
+function findSymptoms(ctx: Context, from: number, until: number): LogEvent[] {
+  return ctx.symptoms.filter((e) => {
+    if (ctx.used.has(e)) return false;
+    const f = inFlight(e);
+    return f.start <= until && f.end >= from;
+  });
+}
+
+function findStalls(ctx: Context, from: number, until: number, loops: LoopEpisode[]): TcpStall[] {
+  const ids = new Set(loops.map((l) => l.id));
+  return ctx.stalls.filter((s) => {
+    if (ctx.used.has(s)) return false;
+    if (s.loops.some((id) => ids.has(id))) return true;
+    return s.startUs <= until && s.startUs + s.durationMs * 1000 >= from;
+  });
+}
+
+/** Adopts, for subjects no line gives an address, the one peer address that went down after most of their restarts. */
+function inferAddresses(ctx: Context, occurrences: RestartOccurrence[], who: Map<string, SubjectAddresses>): void {
+  const seen = new Map<string, Map<string, number>>();
+  for (const o of occurrences) {
+    const key = subjectKey(o);
+    const w = who.get(key)!;
+    if (w.strict) continue;
+    const pd = findPeerDown(ctx, o, w, Number.POSITIVE_INFINITY);
+    const peer = pd?.events[0]?.peer;
+    if (!peer || !parsePrefix(peer)) continue;
+    let counts = seen.get(key);
+    if (!counts) seen.set(key, (counts = new Map()));
+    counts.set(peer, (counts.get(peer) ?? 0) + 1);
+  }
+  for (const [key, counts] of seen) {
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const [peer, n] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    if (n < 2 || n * 2 <= total) continue;
+    const w = who.get(key)!;
+    w.addresses.add(peer);
+    w.strict = true;
+    const note = `${peer} inferred: the other side's session to it went down after ${n} of its restarts`;
+    w.source = w.source ? `${w.source}; ${note}` : note;
+  }
+}
+
+function occurrencesAfter(list: RestartOccurrence[], i: number, sameKey: boolean): number {
+  const key = subjectKey(list[i]!);
+  for (let j = i + 1; j < list.length; j++) {
+    const o = list[j]!;
+    if (o.timeUs <= list[i]!.lastUs) continue;
+    if (!sameKey || subjectKey(o) === key) return o.timeUs;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+export function linkChains(
+  events: readonly LogEvent[],
+  loops: readonly LoopEpisode[],
+  impact: Impact,
+): { linked: LinkedChain[]; occurrences: RestartOccurrence[]; book: AddressBook } {
+  const book = buildAddressBook(events);
+  const peerDowns = events.filter(isPeerDown);
+  const sortedLoops = [...loops].sort((a, b) => a.startUs - b.startUs);
+  const ctx: Context = {
+    events,
+    peerDowns,
+    peerDownTimes: peerDowns.map((e) => e.timeUs),
+    peerUps: events.filter(isPeerUp),
+    symptoms: events.filter(isSymptom),
+    loops: sortedLoops,
+    loopStarts: sortedLoops.map((l) => l.startUs),
+    stalls: [...impact.stalls].sort((a, b) => a.startUs - b.startUs),
+    book,
+    used: new Set(),
+  };
+  const occurrences = findRestarts(events);
+  const who = new Map<string, SubjectAddresses>();
+  for (const o of occurrences) {
+    const key = subjectKey(o);
+    const w = subjectAddresses(o, book);
+    const prev = who.get(key);
+    if (!prev) who.set(key, w);
+    else {
+      for (const a of w.addresses) prev.addresses.add(a);
+      if (w.source && !prev.source.includes(w.source)) prev.source = prev.source ? `${prev.source}; ${w.source}` : w.source;
+    }
+  }
+  inferAddresses(ctx, occurrences, who);
+  const announcedByKey = new Map<string, Prefix[]>();
+
+  const linked: LinkedChain[] = [];
+  occurrences.forEach((o, i) => {
+    const key = subjectKey(o);
+    const w = who.get(key)!;
+    let announced = announcedByKey.get(key);
+    if (!announced) announcedByKey.set(key, (announced = announcedPrefixes(events, o, w)));
+    const nextSame = occurrencesAfter(occurrences, i, true);
+    const nextAny = occurrencesAfter(occurrences, i, false);
+
+    const peerDown = findPeerDown(ctx, o, w, nextSame);
+    const down = peerDown?.events[0];
+    // Without a session loss, a loop is only tied to the restart of a BGP speaker.
+    const anchorUs = down ? down.timeUs : o.speaker ? o.timeUs : undefined;
+    const toleranceUs = down ? timeToleranceUs(down, WINDOWS.preciseToleranceUs) : WINDOWS.preciseToleranceUs;
+    const found = anchorUs === undefined ? undefined : findLoops(ctx, anchorUs, toleranceUs, announced, nextAny);
+    if (!peerDown && !found) return;
+
+    for (const e of peerDown?.events ?? []) ctx.used.add(e);
+    for (const l of found?.loops ?? []) ctx.used.add(l);
+    const peerUp = down ? findPeerUp(ctx, down, Math.min(down.timeUs + WINDOWS.peerUpUs, nextSame)) : undefined;
+    if (peerUp) ctx.used.add(peerUp);
+
+    const loopStart = found ? found.loops[0]!.startUs : undefined;
+    const loopEnd = found ? Math.max(...found.loops.map((l) => l.endUs)) : undefined;
+    const windowStart = Math.min(down?.timeUs ?? Infinity, loopStart ?? Infinity);
+    const ends = [loopEnd, peerUp?.timeUs].filter((x): x is number => x !== undefined);
+    const windowEnd = ends.length ? Math.min(Math.max(...ends), nextAny) : windowStart;
+    const symptoms = ends.length ? findSymptoms(ctx, windowStart, windowEnd) : [];
+    const stalls = found ? findStalls(ctx, windowStart, windowEnd, found.loops) : [];
+    for (const x of symptoms) ctx.used.add(x);
+    for (const x of stalls) ctx.used.add(x);
+
+    linked.push({
+      occurrence: o,
+      subject: subjectLabel(o),
+      subjectKey: key,
+      who: w,
+      peerDown,
+      loops: found?.loops ?? [],
+      loopBasis: found?.basis,
+      loopNote: found?.note,
+      symptoms,
+      stalls,
+      peerUp,
+      windowStart,
+      windowEnd,
+    });
+  });
+  return { linked, occurrences, book };
+}
+
+function step(
+  kind: ChainStepKind,
+  timeUs: number,
+  summary: string,
+  evidence: Evidence[],
+  extra: { linkedBy?: LinkBasis; linkNote?: string; facts?: ChainStepFacts } = {},
+): ChainStep {
+  return { kind, time: isoFromMicros(timeUs), timeUs, lagMs: 0, summary, evidence: capEvidence(evidence), ...extra };
+}
+
+function routerNames(loops: LoopEpisode[], book: AddressBook): string[] {
+  const names = new Set<string>();
+  for (const l of loops) for (const r of l.routers) names.add(book.owner.get(r) ?? r);
+  return [...names];
+}
+
+/** The chain's steps, in time order (ties broken by causal order), lags from the previous step. */
+function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
+  const o = c.occurrence;
+  const out: ChainStep[] = [];
+  out.push(step('restart', o.timeUs, `${c.subject} restarted`, o.events.map(eventEvidence)));
+  if (c.peerDown) {
+    const d = c.peerDown.events[0]!;
+    const peer = d.peer ?? c.subject;
+    out.push(
+      step('peer-down', d.timeUs, `the BGP session to ${peer}${d.host ? ` on ${d.host}` : ''} went down`, c.peerDown.events.map(eventEvidence), {
+        linkedBy: c.peerDown.match.basis,
+        linkNote: c.peerDown.match.note,
+        facts: { peer, ...(d.host ? { observer: d.host } : {}) },
+      }),
+    );
+  }
+  if (c.loops.length) {
+    const first = c.loops[0]!;
+    const end = Math.max(...c.loops.map((l) => l.endUs));
+    const prefixes = [...new Set(c.loops.flatMap((l) => l.destinationPrefixes))];
+    const facts: ChainStepFacts = {
+      prefixes,
+      durationMs: (end - first.startUs) / 1000,
+      loopedPackets: c.loops.reduce((s, l) => s + l.loopedPackets, 0),
+      ttlStep: first.ttlStep,
+      loopIds: c.loops.map((l) => l.id),
+      routers: routerNames(c.loops, book),
+    };
+    const evidence = c.loops.map(loopEvidence);
+    out.push(step('loop', first.startUs, `a ${first.ttlStep}-hop loop${prefixes.length ? ` for ${prefixes.join(', ')}` : ''} started`, evidence, {
+      linkedBy: c.loopBasis!,
+      linkNote: c.loopNote!,
+      facts,
+    }));
+    out.push(step('loop-end', end, 'the loop ended', evidence.slice(-1), { facts: { durationMs: facts.durationMs! } }));
+  }
+  if (c.stalls.length) {
+    const longest = Math.max(...c.stalls.map((s) => s.durationMs));
+    out.push(
+      step('stalls', Math.min(...c.stalls.map((s) => s.startUs)), `${c.stalls.length} TCP flow(s) stalled`, c.stalls.map(stallEvidence), {
+        linkedBy: 'time',
+        linkNote: 'stalls overlapping the loop or the outage window',
+        facts: { stalls: c.stalls.length, longestStallMs: longest },
+      }),
+    );
+  }
+  if (c.symptoms.length) {
+    const sorted = byTime([...c.symptoms]);
+    let requests = 0;
+    let slow = 0;
+    for (const e of sorted) {
+      if (e.kind === 'request-timeout') requests += weight(e);
+      else slow += weight(e);
+    }
+    const parts = [requests ? `${requests} request(s) timed out` : '', slow ? `${slow} response(s) were slow` : ''].filter(Boolean);
+    out.push(
+      step('timeouts', sorted[0]!.timeUs, parts.join(' and '), sorted.map(eventEvidence), {
+        linkedBy: 'time',
+        linkNote: 'requests in flight between the session loss / loop start and the recovery',
+        facts: { requests, slowResponses: slow },
+      }),
+    );
+  }
+  if (c.peerUp) {
+    const u = c.peerUp;
+    out.push(
+      step('peer-up', u.timeUs, `the BGP session to ${u.peer ?? c.subject} came back up`, [eventEvidence(u)], {
+        linkedBy: c.peerDown?.match.basis ?? 'time',
+        linkNote: 'the same peer, seen by the same side, up again after the drop',
+        facts: { ...(u.peer ? { peer: u.peer } : {}), ...(u.host ? { observer: u.host } : {}) },
+      }),
+    );
+  }
+  out.sort((a, b) => a.timeUs - b.timeUs || STEP_ORDER.indexOf(a.kind) - STEP_ORDER.indexOf(b.kind));
+  for (let i = 1; i < out.length; i++) out[i]!.lagMs = (out[i]!.timeUs - out[i - 1]!.timeUs) / 1000;
+  return out;
+}
+
+export function toChains(linked: LinkedChain[], book: AddressBook): Chain[] {
+  return linked.map((c, i) => {
+    const s = steps(c, book);
+    const addresses = [...c.who.addresses];
+    const subject = addresses.length ? `${c.subject} (${addresses.join(', ')})` : c.subject;
+    const chain: Chain = {
+      id: `chain-${i + 1}`,
+      subject,
+      steps: s,
+      start: s[0]!.time,
+      end: s[s.length - 1]!.time,
+      summary: '',
+      ...(addresses.length ? { subjectAddresses: addresses, subjectAddressSource: c.who.source } : {}),
+    };
+    chain.summary = describeChain(chain);
+    return chain;
+  });
+}

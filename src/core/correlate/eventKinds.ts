@@ -1,0 +1,33 @@
+/** Which events count as what for the correlator (a state change out of Established is a peer down, too). */
+import type { LogEvent } from '../model/events';
+
+const ESTABLISHED = /establish/i;
+
+export function isPeerDown(e: LogEvent): boolean {
+  if (e.kind === 'bgp-peer-down') return true;
+  return e.kind === 'bgp-state-change' && ESTABLISHED.test(e.fromState ?? '') && !ESTABLISHED.test(e.toState ?? '');
+}
+
+export function isPeerUp(e: LogEvent): boolean {
+  if (e.kind === 'bgp-peer-up') return true;
+  return e.kind === 'bgp-state-change' && ESTABLISHED.test(e.toState ?? '') && !ESTABLISHED.test(e.fromState ?? '');
+}
+
+export function isBgpChange(e: LogEvent): boolean {
+  return e.kind === 'bgp-peer-down' || e.kind === 'bgp-peer-up' || e.kind === 'bgp-state-change';
+}
+
+export function isSymptom(e: LogEvent): boolean {
+  return e.kind === 'request-timeout' || e.kind === 'slow-response';
+}
+
+/** How many requests one event stands for (kubectl-style folded repeats carry a count). */
+export function weight(e: LogEvent): number {
+  return e.count !== undefined && e.count > 0 ? e.count : 1;
+}
+
+/** The time a symptom's request was in flight: [time - latency, time] (a timeout is logged when it expires). */
+export function inFlight(e: LogEvent): { start: number; end: number } {
+  const latencyUs = e.latencyMs !== undefined && e.latencyMs > 0 ? e.latencyMs * 1000 : 0;
+  return { start: e.timeUs - latencyUs, end: e.timeUs };
+}

@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { correlate } from '../../../src/core/correlate/index';
+import { capture, event, frrPeer, impact, kubeletKill, kubeletStarted, lab, loop, reset, s } from './incident';
+
+describe('correlate: chains', () => {
+  beforeEach(reset);
+
+  it('links every restart to its peer down, loop, timeouts, stalls and peer up, in time order with the lags', () => {
+    const { events, loops, stalls } = lab([{ at: 1 }, { at: 21, peerDownLag: 0.38 }, { at: 41, peerDownLag: 0.45, loopLag: 0.12 }]);
+    const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 60)] });
+    assert.equal(r.chains.length, 3);
+    for (const c of r.chains) {
+      assert.deepEqual(
+        c.steps.map((x) => x.kind),
+        ['restart', 'peer-down', 'loop', 'stalls', 'timeouts', 'loop-end', 'peer-up'],
+      );
+    }
+    const lag = (i: number, kind: string) => r.chains[i]!.steps.find((x) => x.kind === kind)!.lagMs;
+    assert.equal(lag(0, 'peer-down'), 412);
+    assert.equal(lag(1, 'peer-down'), 380);
+    assert.equal(lag(2, 'peer-down'), 450);
+    assert.equal(lag(0, 'loop'), 100);
+    assert.equal(lag(2, 'loop'), 120);
+    // The loop's own facts: duration, packets, prefix.
+    const loopStep = r.chains[0]!.steps.find((x) => x.kind === 'loop')!;
+    assert.equal(loopStep.facts?.durationMs, 3100);
+    assert.equal(loopStep.facts?.loopedPackets, 229);
+    assert.deepEqual(loopStep.facts?.prefixes, ['10.244.1.0/24']);
+  });
+
+  it('gives every link its evidence: log file and line, or capture and frames', () => {
+    const { events, loops, stalls } = lab([{ at: 1 }]);
+    const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 20)] });
+    const [c] = r.chains;
+    const restart = c!.steps[0]!;
+    assert.deepEqual(
+      restart.evidence.map((e) => (e.kind === 'log' ? `${e.file}:${e.line}` : '')),
+      ['logs/node-1-kubelet.log:1', 'logs/node-1-kubelet.log:2'],
+    );
+    const down = c!.steps.find((x) => x.kind === 'peer-down')!;
+    assert.equal(down.evidence[0]!.kind, 'log');
+    assert.match(down.evidence[0]!.text, /neighbor 10\.0\.23\.2.*Down/);
+    const l = c!.steps.find((x) => x.kind === 'loop')!.evidence[0]!;
+    assert.ok(l.kind === 'capture');
+    assert.equal(l.file, 'captures/core-access.pcapng');
+    assert.equal(l.loopId, loops[0]!.id);
+    assert.equal(l.firstFrame, loops[0]!.firstFrame);
+    // Timeouts: counted in full, evidence capped.
+    const t = c!.steps.find((x) => x.kind === 'timeouts')!;
+    assert.ok((t.facts?.requests ?? 0) > 500);
+    assert.ok(t.evidence.length <= 50);
+  });
+
+  it('reports no chain when nothing restarted, even with peer downs and loops', () => {
+    const { events, loops, stalls } = lab([{ at: 1 }]);
+    const withoutRestarts = events.filter((e) => e.process !== 'kubelet');
+    const r = correlate({ events: withoutRestarts, loops, impact: impact(stalls), inputs: [capture(0, 20)] });
+    assert.deepEqual(r.chains, []);
+    assert.deepEqual(r.patterns, []);
+  });
+
+  it('infers the node address from repetition and then refuses another session that drops at the same time', () => {
+    // node-1 restarts 3 times; each time its session (10.0.23.2) drops; the third time an unrelated session
+    // (10.0.99.2) drops first, closer to the restart.
+    const { events, loops, stalls } = lab([{ at: 1 }, { at: 21 }, { at: 41, peerDownLag: 0.6 }]);
+    events.push(frrPeer(s(41.05), '10.0.99.2', false));
+    events.sort((a, b) => a.timeUs - b.timeUs);
+    const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 60)] });
+    assert.equal(r.chains.length, 3);
+    assert.deepEqual(
+      r.chains.map((c) => c.steps.find((x) => x.kind === 'peer-down')!.facts?.peer),
+      ['10.0.23.2', '10.0.23.2', '10.0.23.2'],
+    );
+    assert.deepEqual(r.chains[2]!.subjectAddresses, ['10.0.23.2']);
+    assert.match(r.chains[2]!.subjectAddressSource ?? '', /inferred/);
+    assert.equal(r.chains[2]!.steps.find((x) => x.kind === 'peer-down')!.linkedBy, 'address');
+  });
+
+  it('pairs each node with its own session when two nodes restart together, using the addresses they state', () => {
+    const events = [
+      event('logs/node-1-kube-router.log', { kind: 'other', timeUs: s(0), host: 'node-1', process: 'kube-router', message: 'Starting BGP server with router-id 10.0.23.2' }),
+      event('logs/node-2-kube-router.log', { kind: 'other', timeUs: s(0), host: 'node-2', process: 'kube-router', message: 'Starting BGP server with router-id 10.0.24.2' }),
+      kubeletKill(s(10), 'node-1'),
+      kubeletKill(s(10.05), 'node-2', 'kube-router-q9z1'),
+      // node-2's session drops first, then node-1's.
+      frrPeer(s(10.3), '10.0.24.2', false),
+      frrPeer(s(10.5), '10.0.23.2', false),
+    ].sort((a, b) => a.timeUs - b.timeUs);
+    const r = correlate({ events, loops: [], impact: impact(), inputs: [] });
+    const byNode = Object.fromEntries(r.chains.map((c) => [c.subject.split(' on ')[1]!.split(' ')[0], c.steps[1]!.facts?.peer]));
+    assert.deepEqual(byNode, { 'node-1': '10.0.23.2', 'node-2': '10.0.24.2' });
+    assert.ok(r.chains.every((c) => c.steps[1]!.linkedBy === 'address'));
+  });
+
+  it('picks the loop whose destinations the speaker announced over an earlier loop for someone else', () => {
+    const events = [
+      event('logs/node-1-kube-router.log', { kind: 'other', timeUs: s(0), host: 'node-1', process: 'kube-router', message: 'Advertising route: 10.244.1.0/24 via 10.0.23.2 (router-id 10.0.23.2)' }),
+      kubeletKill(s(10)),
+      frrPeer(s(10.4), '10.0.23.2', false),
+    ];
+    const other = loop(s(10.45), 0.04, 5, ['10.244.7.0/24']);
+    const ours = loop(s(10.6), 3.1, 229, ['10.244.1.0/24']);
+    const r = correlate({ events, loops: [other, ours], impact: impact(), inputs: [capture(0, 30)] });
+    const l = r.chains[0]!.steps.find((x) => x.kind === 'loop')!;
+    assert.deepEqual(l.facts?.loopIds, [ours.id]);
+    assert.equal(l.linkedBy, 'prefix');
+  });
+
+  it('recognises the other side by name when the peer is logged as a BIRD protocol name', () => {
+    const events = [
+      kubeletKill(s(5)),
+      event('logs/access-bird.log', { kind: 'bgp-peer-down', timeUs: s(5.3), peer: 'node1', process: 'bird', message: 'node1: State changed to down' }),
+    ];
+    const r = correlate({ events, loops: [loop(s(5.4))], impact: impact(), inputs: [capture(0, 20)] });
+    assert.equal(r.chains.length, 1);
+    assert.equal(r.chains[0]!.steps[1]!.linkedBy, 'name');
+  });
+
+  it("ignores the restarted speaker's own 'Peer Down' line: it is not the other side", () => {
+    const events = [
+      kubeletKill(s(5)),
+      event('logs/node-gobgpd.log', { kind: 'other', timeUs: s(5.2), process: 'gobgpd', message: 'gobgpd started' }),
+      event('logs/node-gobgpd.log', { kind: 'bgp-peer-down', timeUs: s(5.21), process: 'gobgpd', peer: '10.0.23.1', message: 'Peer Down' }),
+      frrPeer(s(5.4), '10.0.23.2', false),
+    ];
+    const r = correlate({ events, loops: [], impact: impact(), inputs: [] });
+    assert.equal(r.chains.length, 1);
+    assert.equal(r.chains[0]!.steps[1]!.facts?.peer, '10.0.23.2');
+    // The start line joined the kubelet lines as one restart.
+    assert.equal(r.chains[0]!.steps[0]!.evidence.length, 2);
+  });
+
+  it('links a loop that starts within a whole-second stamp of a peer down written without fractions', () => {
+    // FRR without "log timestamp precision": the line says 10:00:05 for a drop at 10:00:05.7; the loop starts at 5.8.
+    const events = [kubeletKill(s(5.3)), frrPeer(s(5.7), '10.0.23.2', false, 0)];
+    const r = correlate({ events, loops: [loop(s(5.8))], impact: impact(), inputs: [capture(0, 20)] });
+    const kinds = r.chains[0]!.steps.map((x) => x.kind);
+    assert.ok(kinds.includes('loop'), kinds.join());
+  });
+
+  it('keeps a restart with a session loss but no loop as a chain without a loop step', () => {
+    const { events, stalls } = lab([{ at: 1, noLoop: true }]);
+    const r = correlate({ events, loops: [], impact: impact(stalls), inputs: [capture(0, 20)] });
+    assert.equal(r.chains.length, 1);
+    assert.ok(!r.chains[0]!.steps.some((x) => x.kind === 'loop'));
+  });
+
+  it('does not tie a loop to the restart of something that is not a BGP speaker when no session dropped', () => {
+    const events = [
+      event('logs/node-1-kubelet.log', { kind: 'container-restart', timeUs: s(5), host: 'node-1', container: 'web', process: 'kubelet', message: 'Killing container web' }),
+      kubeletStarted(s(100)),
+    ];
+    const r = correlate({ events, loops: [loop(s(5.5))], impact: impact(), inputs: [capture(0, 20)] });
+    assert.deepEqual(r.chains, []);
+  });
+});
