@@ -39,7 +39,7 @@ export const SightingKind = {
   First: 1,
   /** Seen before with a higher TTL: the packet came round again. */
   Replica: 2,
-  /** Seen before with the same TTL: a capture duplicate or an identical resend. */
+  /** Seen just before (within DUPLICATE_WINDOW_US) with the same TTL: a copy made by the capture setup. */
   Duplicate: 3,
 } as const;
 export type SightingKind = (typeof SightingKind)[keyof typeof SightingKind];
@@ -52,6 +52,11 @@ export interface FramePlace {
 }
 
 const SWEEP_EVERY_PACKETS = 4096;
+/**
+ * Same TTL within this long is a copy made by the capture (two taps, a bridge and its port); later, an identical
+ * resend (some stacks reuse the IP ID), which impact analysis must count as a retransmission.
+ */
+const DUPLICATE_WINDOW_US = 1000;
 const MAX_TIME_EXCEEDED_KEPT = 100_000;
 const MAX_ROUTER_MACS = 4096;
 const MAX_ADDRESSES_PER_ROUTER_MAC = 8;
@@ -124,13 +129,14 @@ export class LoopDetector {
       return SightingKind.First;
     }
     const last = t.lastTtl[slot]!;
-    if (timeUs - t.lastUs[slot]! > this.gapUs || k.ttl > last) {
-      // A pause longer than any loop pass, or a higher TTL: a new instance of an identical packet (a resend).
+    const since = timeUs - t.lastUs[slot]!;
+    if (k.ttl === last && since <= DUPLICATE_WINDOW_US) return SightingKind.Duplicate;
+    if (since > this.gapUs || k.ttl >= last) {
+      // A pause longer than any loop pass, or the TTL back up: a new instance of an identical packet (a resend).
       this.release(slot);
       t.start(slot, k.h1, k.h2, timeUs, k.ttl, frame, dir);
       return SightingKind.First;
     }
-    if (k.ttl === last) return SightingKind.Duplicate;
     const sid = t.stream[slot]!;
     if (sid !== NO_STREAM) {
       t.extend(slot, timeUs, k.ttl, frame, dir);
