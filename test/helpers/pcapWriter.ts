@@ -134,15 +134,26 @@ export function idb(spec: IdbSpec, bigEndian = false): Buffer {
   }, bigEndian, [encodeOptions(options, bigEndian)]), bigEndian);
 }
 
-/** Enhanced Packet Block; `ticks` is the raw 64-bit timestamp in the interface's units. */
-export function epb(interfaceId: number, ticks: bigint, data: Uint8Array, origLen = data.length, bigEndian = false): Buffer {
-  return pcapngBlock(6, body(20, (dv, le) => {
-    dv.setUint32(0, interfaceId, le);
+/** EPB and obsolete PB share a layout after their interface field: ts high, ts low, captured and original length. */
+function timedPacket(type: number, writeInterface: (dv: DataView, le: boolean) => void, ticks: bigint, data: Uint8Array,
+  origLen: number, bigEndian: boolean): Buffer {
+  return pcapngBlock(type, body(20, (dv, le) => {
+    writeInterface(dv, le);
     dv.setUint32(4, Number(ticks >> 32n), le);
     dv.setUint32(8, Number(ticks & 0xffffffffn), le);
     dv.setUint32(12, data.length, le);
     dv.setUint32(16, origLen, le);
   }, bigEndian, [data]), bigEndian);
+}
+
+/** Enhanced Packet Block; `ticks` is the raw 64-bit timestamp in the interface's units. */
+export function epb(interfaceId: number, ticks: bigint, data: Uint8Array, origLen = data.length, bigEndian = false): Buffer {
+  return timedPacket(6, (dv, le) => dv.setUint32(0, interfaceId, le), ticks, data, origLen, bigEndian);
+}
+
+/** Obsolete Packet Block (type 2): a 16-bit interface id and a 16-bit drops count (left 0) instead of EPB's 32-bit id. */
+export function obsoletePacketBlock(interfaceId: number, ticks: bigint, data: Uint8Array, origLen = data.length, bigEndian = false): Buffer {
+  return timedPacket(2, (dv, le) => dv.setUint16(0, interfaceId, le), ticks, data, origLen, bigEndian);
 }
 
 /** Simple Packet Block (no timestamp, interface 0). `data` may be shorter than origLen when the IDB snaplen cuts it. */
