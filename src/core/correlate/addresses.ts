@@ -9,6 +9,9 @@ const IPV4_TOKEN = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\d.]*\d)/
 // Candidate IPv6 tokens: hex groups and colons (at least two colons), optional /len; validated by isIP.
 const IPV6_TOKEN = /(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\/\d{1,3})?(?![0-9A-Fa-f:])/g;
 
+/** Cheap pre-check (two colons with only hex between): most lines (URLs, clocks aside) skip the IPv6 scan. */
+const MAYBE_IPV6 = /[0-9A-Fa-f]*:[0-9A-Fa-f]*:/;
+
 export interface Prefix {
   /** As written, e.g. "10.244.1.0/24". */
   text: string;
@@ -32,7 +35,7 @@ export function parsePrefix(text: string): Prefix | null {
 function tokens(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(IPV4_TOKEN)) out.push(m[0]);
-  if (text.includes(':')) for (const m of text.matchAll(IPV6_TOKEN)) out.push(m[0]);
+  if (MAYBE_IPV6.test(text)) for (const m of text.matchAll(IPV6_TOKEN)) out.push(m[0]);
   return out;
 }
 

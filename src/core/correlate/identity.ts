@@ -16,6 +16,10 @@ const SELF_ADDRESS_KEYWORD =
 /** Lines that talk about announcing routes; only their prefixes count as "what the speaker announced". */
 const ANNOUNCE_TALK = /\b(advertis\w*|announc\w*|originat\w*|add(?:ed|ing)?[-_ ]?(?:path|route)s?|rib add|network|withdr[ae]w\w*|update|nlri|routes?)\b/i;
 
+const ANY_DIGIT_DOT = /\d[.:]\d|::/;
+/** The same keywords, not global: a cheap test before the scan. */
+const HAS_SELF_KEYWORD = new RegExp(SELF_ADDRESS_KEYWORD.source, 'i');
+
 export interface AddressBook {
   /** host as logged -> addresses it stated for itself, with the first line that said so. */
   stated: Map<string, Map<string, LogEvent>>;
@@ -38,7 +42,7 @@ export function buildAddressBook(events: readonly LogEvent[]): AddressBook {
   const stated = new Map<string, Map<string, LogEvent>>();
   const owner = new Map<string, string>();
   for (const e of events) {
-    if (!e.host) continue;
+    if (!e.host || !ANY_DIGIT_DOT.test(e.message) || !HAS_SELF_KEYWORD.test(e.message)) continue;
     for (const a of selfAddresses(e.message)) {
       if (a === e.peer) continue;
       let m = stated.get(e.host);
@@ -121,7 +125,9 @@ export function matchPeer(e: LogEvent, o: RestartOccurrence, who: SubjectAddress
   if (isOwnLog(e, o)) return null;
   const peer = e.peer;
   if (peer && parsePrefix(peer)) {
-    if (who.addresses.has(peer)) return { basis: 'address', note: `peer ${peer} is ${o.host ?? o.name ?? 'the subject'}'s address` };
+    if (who.addresses.has(peer)) {
+      return { basis: 'address', note: `peer ${peer} is ${o.host ?? o.name ?? 'the subject'}'s address (${who.source})` };
+    }
     const other = book.owner.get(peer);
     if (other && other !== o.host) return null;
     if (who.strict) return null;
@@ -142,11 +148,12 @@ export function matchPeer(e: LogEvent, o: RestartOccurrence, who: SubjectAddress
 export function announcedPrefixes(events: readonly LogEvent[], o: RestartOccurrence, who: SubjectAddresses): Prefix[] {
   const out = new Map<string, Prefix>();
   for (const e of events) {
-    if (!e.message.includes('/')) continue;
+    if (!e.message.includes('/') || !ANNOUNCE_TALK.test(e.message)) continue;
     const byHost = o.host !== undefined && e.host !== undefined && sameName(e.host, o.host);
-    const byAddress = (e.peer !== undefined && who.addresses.has(e.peer)) || addressesIn(e.message).some((a) => who.addresses.has(a));
+    const byAddress =
+      (e.peer !== undefined && who.addresses.has(e.peer)) ||
+      ([...who.addresses].some((a) => e.message.includes(a)) && addressesIn(e.message).some((a) => who.addresses.has(a)));
     if (!byHost && !byAddress) continue;
-    if (!ANNOUNCE_TALK.test(e.message)) continue;
     for (const p of prefixesIn(e.message)) {
       if (who.addresses.has(p.address)) continue; // an interface address with its mask, not a route
       out.set(p.text, p);

@@ -33,12 +33,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function clause(s: ChainStep, lag: string): string | null {
+function clause(chain: Chain, s: ChainStep, lag: string): string | null {
   const f = s.facts ?? {};
   switch (s.kind) {
     case 'peer-down': {
-      const who = f.observer ? `${f.observer}'s` : 'the other side\'s';
-      return `${who} BGP session to it${f.peer ? ` (${f.peer})` : ''} went down ${lag}`;
+      const who = f.observer ? `${f.observer}'s BGP session` : 'the BGP session';
+      const peer = f.peer && !chain.subjectAddresses?.includes(f.peer) ? ` (${f.peer})` : '';
+      return `${who} to it${peer} went down ${lag}`;
     }
     case 'loop': {
       const between = f.routers && f.routers.length >= 2 ? `${f.routers.join('<->')} ` : '';
@@ -77,7 +78,7 @@ export function describeChain(chain: Chain): string {
   for (const s of rest) {
     sinceLast += s.lagMs;
     const lag = afterFirst ? `${seconds(sinceLast)} later` : `${seconds(sinceLast)} after that`;
-    const text = clause(s, lag);
+    const text = clause(chain, s, lag);
     if (text === null) continue;
     parts.push(text);
     sinceLast = 0;
@@ -86,13 +87,14 @@ export function describeChain(chain: Chain): string {
   return `${parts.join('; ')}.`;
 }
 
+/** "restart -> peer down +0.41 s (0.38-0.45) -> loop start +0.1 s -> ...": median lag, range when it varies. */
 function lagText(p: ChainPattern): string {
-  return p.lags
-    .map((l) => {
-      const spread = l.lagsMs.length > 1 ? ` (${seconds(l.minMs)}-${seconds(l.maxMs)})` : '';
-      return `${KIND_LABEL[l.to]} ${seconds(l.medianMs)}${spread} after ${KIND_LABEL[l.from]}`;
-    })
-    .join(', ');
+  if (!p.lags.length) return KIND_LABEL[p.shape[0]!] ?? '';
+  const steps = p.lags.map((l) => {
+    const range = l.maxMs > l.minMs ? ` (${seconds(l.minMs).slice(0, -2)}-${seconds(l.maxMs)})` : '';
+    return `${KIND_LABEL[l.to]} +${seconds(l.medianMs)}${range}`;
+  });
+  return [KIND_LABEL[p.lags[0]!.from], ...steps].join(' -> ');
 }
 
 /** "This happened 3 times; each time in the same order: ... (p = 0.001, permutation test ...)." */
@@ -107,7 +109,7 @@ export function describePattern(p: ChainPattern): string {
 }
 
 function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+  return p >= 0.01 ? p.toFixed(2) : String(Number(p.toPrecision(1)));
 }
 
 const NAME: Record<string, string> = {
