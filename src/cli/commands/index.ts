@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
+import { analyzeCommand } from './analyze';
 import { packetsCommand } from './packets';
 
 /** Registered subcommands, in the order `--help` lists them. */
-export const commands: CliCommand[] = [packetsCommand];
+export const commands: CliCommand[] = [analyzeCommand, packetsCommand];
