@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import type { Report } from '../core/model';
 import { AnalysisCancelledError, AnalysisWorkerClient, WorkerCrashedError } from '../worker/client';
 import { AnalysisRegistry, analysisLabel, type AnalysisEntry } from './analysisRegistry';
-import { log, logError, showErrorWithLog } from './log';
+import { log, logError, outputChannel, SHOW_LOG, showErrorWithLog } from './log';
 import { allProblems, problemPlace } from './resultsTreeModel';
-import { requestFor, workerMaxMemoryMb } from './settings';
+import { ignoredWorkspaceFormats, requestFor, workerMaxMemoryMb } from './settings';
 import { progressText, progressPercent } from './progressModel';
 
 export class AnalysisService implements vscode.Disposable {
@@ -41,9 +41,15 @@ export class AnalysisService implements vscode.Disposable {
   async run(paths: readonly string[], replaces?: string): Promise<AnalysisEntry | undefined> {
     if (paths.length === 0) return undefined;
     const { request, warnings } = requestFor(paths);
-    for (const w of warnings) {
-      log(`settings: ${w}`);
-      void vscode.window.showWarningMessage(`Incident Lens: ${w}`);
+    if (ignoredWorkspaceFormats()) {
+      warnings.push(
+        'this workspace is not trusted, so the custom log formats (regular expressions) in its settings are ignored; trust the workspace or put the formats in your user settings.',
+      );
+    }
+    for (const w of warnings) log(`settings: ${w}`);
+    if (warnings.length) {
+      const more = warnings.length > 1 ? ` (${warnings.length - 1} more in the log)` : '';
+      void vscode.window.showWarningMessage(`Incident Lens: ${warnings[0]}${more}`, SHOW_LOG).then((pick) => pick && outputChannel().show(true));
     }
     const { entry, replaced } = this.registry.begin(request.paths, replaces ? { replaces } : {});
     for (const old of replaced) {

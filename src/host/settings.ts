@@ -23,9 +23,18 @@ export function readHostSettings(): HostSettings {
   return {
     defaultTimeZone: c.get(SETTING.defaultTimeZone),
     fileTimeSettings: c.get(SETTING.fileTimeSettings),
-    customLogFormats: c.get(SETTING.customLogFormats),
+    // Belt and braces over the restricted-configuration mechanism: untrusted -> the user's own formats only.
+    customLogFormats: vscode.workspace.isTrusted ? c.get(SETTING.customLogFormats) : c.inspect(SETTING.customLogFormats)?.globalValue,
     stallThresholdMs: c.get(SETTING.stallThresholdMs),
   };
+}
+
+/** Whether the workspace brings custom log formats that are being ignored because it is not trusted. */
+export function ignoredWorkspaceFormats(): boolean {
+  if (vscode.workspace.isTrusted) return false;
+  const i = section().inspect<unknown[]>(SETTING.customLogFormats);
+  const has = (v: unknown) => Array.isArray(v) && v.length > 0;
+  return has(i?.workspaceValue) || has(i?.workspaceFolderValue);
 }
 
 export function requestFor(paths: readonly string[]): { request: AnalyzeRequest; warnings: string[] } {
