@@ -54,11 +54,26 @@ export interface LogEvent {
   toState?: string;
   /** Response events: latency in ms (timeouts: the timeout or elapsed time when given). */
   latencyMs?: number;
-  /** cpu-throttled: throttled periods / time in the sample interval. */
+  /**
+   * cpu-throttled: throttled periods / time in the sample interval (the rise between two snapshots of a cgroup's
+   * cpu.stat or two Prometheus samples of one series). Every interval of a series is an event, even one with
+   * throttledPeriods 0: "no throttling" is data. A series with no cpu-throttled events at a time means no data there.
+   * The first snapshot of a series only sets the baseline and is not an event.
+   */
   throttledPeriods?: number;
   throttledMs?: number;
+  /** cpu-throttled: CFS periods elapsed in the interval (nr_periods rise), when known, and the interval's length. */
+  periods?: number;
+  intervalMs?: number;
   /** Repeated occurrences folded into one event (kubectl events' count). */
   count?: number;
+  /** Repeated events (count > 1): the last occurrence; `time` is the first. */
+  lastTime?: IsoInstant;
+  lastTimeUs?: EpochMicros;
+  /** BGP events that name the session but not the address (BIRD protocol name, FRR neighbor description). */
+  peerName?: string;
+  /** Response events from access logs: the HTTP status. */
+  httpStatus?: number;
   /** The message text (without the timestamp prefix), capped in length. Rendered as text, never as HTML. */
   message: string;
 }

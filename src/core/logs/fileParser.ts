@@ -1,0 +1,325 @@
+/**
+ * One log file's lines -> events. Fed line by line (from a stream or an array alike), it keeps only the events
+ * and a few counters: memory grows with events, not with the file.
+ *
+ * Per line: the formats are tried (the one that matched the previous line first); a line no format knows is
+ * folded into the entry above it when it looks like a continuation (stack trace, indented text), else counted as
+ * unknown. When an entry is complete its message is classified; events wait for the end of the file, where their
+ * years (if missing), zones and the clock offset are settled and they are sorted by time.
+ */
+import type { LogEvent } from '../model/events';
+import type { InputProblem, LogInputSummary } from '../model/report';
+import type { LogReadOptions } from './read';
+import type { FormatContext, LineFormat, LogRecord } from './types';
+import { classify } from './classify';
+import { capMessage } from './formats/common';
+import { createFormats } from './formats/index';
+import type { FormatSet } from './formats/index';
+import { looksLikeKubeDocument, parseEventsDocument } from './formats/kubeEvents';
+import { YearInference, addMillis, instantOf, isoOf, microsOf, zoneFor } from './timestamps';
+import type { Instant, Stamp, Zone } from './timestamps';
+
+/** Continuation lines of a multi-line entry: Java stack frames, "Caused by", indented text, Go goroutine dumps. */
+const CONTINUATION = /^(?:\s|at\s|Caused by:|\.\.\. \d+ (?:more|common frames omitted)|[\w$.]+(?:Exception|Error|Throwable)\b(?::|$)|goroutine \d+ \[)/;
+const MAX_CONTINUATION_LINES = 200;
+const MAX_PROBLEMS = 50;
+/** A kubectl events document is parsed whole; beyond this it is read as lines instead. */
+const MAX_DOCUMENT_CHARS = 256 << 20;
+
+interface Pending {
+  rec: LogRecord;
+  line: number;
+  byteOffset: number;
+  extra: string[];
+}
+
+interface Candidate {
+  rec: LogRecord;
+  message: string;
+  line: number;
+  byteOffset: number;
+  lines: number;
+  /** Relative year index for year-less stamps (see YearInference). */
+  rel?: number;
+  lastRel?: number;
+}
+
+export class LogFileParser {
+  private readonly set: FormatSet;
+  private readonly inner: FormatSet;
+  private readonly zone: Zone;
+  private readonly years = new YearInference();
+  private readonly problems: InputProblem[] = [];
+  private readonly formatCounts = new Map<string, number>();
+  private readonly candidates: Candidate[] = [];
+  private droppedProblems = 0;
+  private lines = 0;
+  private eventLines = 0;
+  private last: LineFormat | undefined;
+  private pending: Pending | undefined;
+  private mode: 'undecided' | 'lines' | 'document' = 'undecided';
+  private document: string[] = [];
+  private documentChars = 0;
+  private documentStart = { line: 1, byteOffset: 0 };
+  private readonly ctx: FormatContext;
+  private readonly innerCtx: FormatContext;
+
+  constructor(private readonly name: string, private readonly opts: LogReadOptions = {}) {
+    this.set = createFormats(opts.customFormats, opts.slowResponseMs);
+    this.inner = createFormats(opts.customFormats, opts.slowResponseMs, true);
+    let zone: Zone;
+    try {
+      zone = zoneFor(opts.timeZone);
+    } catch (e) {
+      this.problem('error', `${(e as Error).message}; UTC used`);
+      zone = zoneFor('UTC');
+    }
+    this.zone = zone;
+    const self = this;
+    this.innerCtx = {
+      file: name, line: 0, byteOffset: 0,
+      warn: (m) => self.problem('warning', m, self.ctx.line),
+      parseInner: () => undefined,
+    };
+    this.ctx = {
+      file: name, line: 0, byteOffset: 0,
+      warn: (m) => self.problem('warning', m, self.ctx.line),
+      parseInner: (text) => self.parseInner(text),
+    };
+  }
+
+  problem(severity: 'error' | 'warning', message: string, line?: number, fatal = false): void {
+    if (this.problems.length >= MAX_PROBLEMS && !fatal) {
+      this.droppedProblems++;
+      return;
+    }
+    const p: InputProblem = { severity, message, fatal };
+    if (line !== undefined) p.line = line;
+    this.problems.push(p);
+  }
+
+  /** A line that was too long or undecodable: counted, never parsed. */
+  skipLine(line: number, reason: string): void {
+    this.lines++;
+    this.flushPending();
+    this.problem('warning', `line ${line}: ${reason}; skipped`, line);
+  }
+
+  push(text: string, line: number, byteOffset: number): void {
+    if (this.mode === 'undecided') {
+      if (text.trim() === '') {
+        this.lines++;
+        return;
+      }
+      this.mode = looksLikeKubeDocument(text) ? 'document' : 'lines';
+      this.documentStart = { line, byteOffset };
+    }
+    if (this.mode === 'document') {
+      this.documentChars += text.length + 1;
+      this.document.push(text);
+      if (this.documentChars > MAX_DOCUMENT_CHARS) this.abandonDocument(`document larger than ${MAX_DOCUMENT_CHARS >> 20} MiB: read as lines`);
+      return;
+    }
+    this.pushLine(text, line, byteOffset);
+  }
+
+  private abandonDocument(reason?: string): void {
+    if (reason) this.problem('warning', reason);
+    const lines = this.document;
+    this.document = [];
+    this.mode = 'lines';
+    let off = this.documentStart.byteOffset;
+    lines.forEach((l, i) => {
+      this.pushLine(l, this.documentStart.line + i, off);
+      off += Buffer.byteLength(l, 'utf8') + 1;
+    });
+  }
+
+  private pushLine(text: string, line: number, byteOffset: number): void {
+    this.lines++;
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    this.ctx.line = line;
+    this.ctx.byteOffset = byteOffset;
+    let result: ReturnType<LineFormat['parse']>;
+    let by: LineFormat | undefined;
+    if (this.last) {
+      result = this.last.parse(text, this.ctx);
+      if (result !== undefined) by = this.last;
+    }
+    if (by === undefined) {
+      for (const f of this.set.formats) {
+        if (f === this.last) continue;
+        result = f.parse(text, this.ctx);
+        if (result !== undefined) {
+          by = f;
+          break;
+        }
+      }
+    }
+    if (by === undefined || result === undefined) {
+      if (this.pending && this.pending.extra.length < MAX_CONTINUATION_LINES && CONTINUATION.test(text)) {
+        this.pending.extra.push(text);
+        return;
+      }
+      this.flushPending();
+      return;
+    }
+    this.last = by;
+    this.flushPending();
+    if (result === 'consumed') return;
+    const recs = Array.isArray(result) ? result : [result];
+    for (const r of recs) {
+      if (r.line !== undefined && r.line !== line) this.complete({ rec: r, line: r.line, byteOffset: r.byteOffset ?? byteOffset, extra: [] });
+      else this.pending = { rec: r, line, byteOffset, extra: [] };
+    }
+  }
+
+  private parseInner(text: string): LogRecord | undefined {
+    this.innerCtx.line = this.ctx.line;
+    for (const f of this.inner.formats) {
+      const r = f.parse(text, this.innerCtx);
+      if (r && r !== 'consumed' && !Array.isArray(r)) return r;
+    }
+    return undefined;
+  }
+
+  private flushPending(): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) this.complete(p);
+  }
+
+  /** An entry is whole: classify it, observe its time for year inference, keep it if it is an event. */
+  private complete(p: Pending): void {
+    const rec = p.rec;
+    this.formatCounts.set(rec.format, (this.formatCounts.get(rec.format) ?? 0) + 1);
+    const message = p.extra.length ? `${rec.message}\n${p.extra.join('\n')}` : rec.message;
+    const rel = rec.stamp ? this.years.observe(rec.stamp) : undefined;
+    if (!rec.kind && !rec.final) {
+      const c = classify(message, rec);
+      if (c) {
+        Object.assign(rec, c);
+      } else if (this.set.customNames.has(rec.format)) {
+        rec.kind = 'other';
+      }
+    }
+    if (!rec.kind) return;
+    const cand: Candidate = { rec, message, line: p.line, byteOffset: p.byteOffset, lines: 1 + p.extra.length };
+    if (rel !== undefined) cand.rel = rel;
+    if (rec.lastStamp && rec.lastStamp.year === undefined) cand.lastRel = this.years.observe(rec.lastStamp);
+    this.eventLines += cand.lines;
+    this.candidates.push(cand);
+  }
+
+  private flushFormats(): void {
+    this.ctx.line = this.lines;
+    for (const f of this.set.formats) {
+      if (!f.finish) continue;
+      for (const r of f.finish(this.ctx)) this.complete({ rec: r, line: r.line ?? this.lines, byteOffset: r.byteOffset ?? 0, extra: [] });
+    }
+  }
+
+  finish(sizeBytes: number): { summary: LogInputSummary; events: LogEvent[] } {
+    if (this.mode === 'document') {
+      const doc = parseEventsDocument(this.document.join('\n'));
+      if (doc) {
+        for (const pr of doc.problems) this.problem('warning', pr.message, pr.line + this.documentStart.line - 1);
+        for (const r of doc.records) {
+          const line = (r.line ?? 1) + this.documentStart.line - 1;
+          this.complete({ rec: r, line, byteOffset: (r.byteOffset ?? 0) + this.documentStart.byteOffset, extra: [] });
+        }
+        this.lines += this.document.length;
+        this.document = [];
+      } else {
+        this.abandonDocument();
+      }
+    }
+    this.flushPending();
+    this.flushFormats();
+    const events = this.settleTimes();
+    let format = 'unknown';
+    let best = 0;
+    for (const [f, n] of this.formatCounts) if (n > best) [format, best] = [f, n];
+    const summary: LogInputSummary = {
+      kind: 'log', path: this.name, format, sizeBytes, lines: this.lines, events: events.length,
+      // A document's lines are all part of its events: none is "ignored".
+      ignoredLines: this.mode === 'document' ? 0 : Math.max(0, this.lines - this.eventLines),
+      timeZone: this.zone.name, clockOffsetMs: this.opts.clockOffsetMs ?? 0, problems: this.problems,
+    };
+    if (this.droppedProblems) {
+      this.problems.push({ severity: 'warning', message: `${this.droppedProblems} more problems not listed`, fatal: false });
+    }
+    return { summary, events };
+  }
+
+  /** Years, zones, relative ages and the clock offset -> UTC instants; then sorted by time and numbered. */
+  private settleTimes(): LogEvent[] {
+    const nowMs = Date.now();
+    const base = this.years.baseYear(this.opts.year, this.opts.referenceTimeUs, nowMs);
+    const yearNote = {
+      'dated lines': 'year inferred from other lines of the file',
+      setting: 'year from the setting',
+      'reference time': 'year inferred from the reference time (file mtime)',
+      'current date': 'year assumed from the current date',
+    }[base.source];
+    const zoneNote = this.opts.timeZone ? `zone ${this.zone.name} (setting)` : 'zone UTC assumed';
+    const refMs = this.opts.referenceTimeUs !== undefined ? this.opts.referenceTimeUs / 1000 : nowMs;
+    const refNote = this.opts.referenceTimeUs !== undefined ? 'the reference time (file mtime)' : 'the current time';
+    const offset = this.opts.clockOffsetMs ?? 0;
+    const out: LogEvent[] = [];
+    for (const c of this.candidates) {
+      const r = c.rec;
+      const notes: string[] = [];
+      let t: Instant;
+      if (r.stamp) {
+        t = this.instant(r.stamp, c.rel, base.year, notes, yearNote, zoneNote);
+      } else if (r.ageMs !== undefined) {
+        t = { sec: Math.floor((refMs - r.ageMs) / 1000), nanos: 0 };
+        notes.push(`${r.timeText} before ${refNote}`);
+      } else {
+        continue;
+      }
+      t = addMillis(t, offset);
+      if (offset) notes.push(`clock offset ${offset} ms applied`);
+      const ev: LogEvent = {
+        id: '', kind: r.kind ?? 'other', time: isoOf(t), timeUs: microsOf(t), timeText: r.timeText,
+        source: { file: this.name, line: c.line, byteOffset: c.byteOffset, format: r.format },
+        severity: r.severity ?? 'info', message: capMessage(c.message),
+      };
+      if (notes.length) ev.timeNote = notes.join('; ');
+      let last: Instant | undefined;
+      if (r.lastStamp) last = this.instant(r.lastStamp, c.lastRel, base.year, [], yearNote, zoneNote);
+      else if (r.lastAgeMs !== undefined) last = { sec: Math.floor((refMs - r.lastAgeMs) / 1000), nanos: 0 };
+      if (last) {
+        last = addMillis(last, offset);
+        ev.lastTime = isoOf(last);
+        ev.lastTimeUs = microsOf(last);
+      }
+      for (const k of FIELD_KEYS) {
+        const v = r[k];
+        if (v !== undefined && v !== '') (ev as unknown as Record<string, unknown>)[k] = v;
+      }
+      out.push(ev);
+    }
+    out.sort((a, b) => a.timeUs - b.timeUs || a.source.line - b.source.line);
+    out.forEach((e, i) => (e.id = `ev-${i + 1}`));
+    return out;
+  }
+
+  private instant(s: Stamp, rel: number | undefined, baseYear: number, notes: string[], yearNote: string, zoneNote: string): Instant {
+    let year = s.year;
+    if (year === undefined) {
+      year = baseYear + (rel ?? 0);
+      notes.push(yearNote);
+    }
+    if (s.offsetMin === undefined) {
+      notes.push(s.zoneText ? `zone '${s.zoneText}' not known: ${this.zone.name} used` : zoneNote);
+    }
+    return instantOf(s, year, this.zone);
+  }
+}
+
+const FIELD_KEYS = [
+  'host', 'pod', 'namespace', 'container', 'process', 'peer', 'peerAs', 'peerName', 'fromState', 'toState', 'latencyMs',
+  'throttledPeriods', 'throttledMs', 'periods', 'intervalMs', 'count', 'httpStatus',
+] as const;

@@ -1,0 +1,50 @@
+/** Small pieces several format families share: severity words, syslog PRI, logfmt fields, addresses. */
+import type { Severity } from '../../model/events';
+
+const SEVERITY_WORDS: Record<string, Severity> = {
+  trace: 'debug', debug: 'debug', dbg: 'debug', d: 'debug',
+  info: 'info', information: 'info', informational: 'info', inf: 'info', i: 'info',
+  notice: 'notice', n: 'notice',
+  warn: 'warning', warning: 'warning', wrn: 'warning', w: 'warning', rmt: 'warning',
+  error: 'error', err: 'error', e: 'error', bug: 'error',
+  crit: 'critical', critical: 'critical', fatal: 'critical', f: 'critical', alert: 'critical', emerg: 'critical', panic: 'critical',
+  severe: 'error',
+};
+
+/** "INFO", "warn", "E", "<ERR>" -> severity; undefined for anything else. */
+export function severityFromWord(word: string | undefined): Severity | undefined {
+  if (!word) return undefined;
+  return SEVERITY_WORDS[word.replace(/[<>[\]]/g, '').toLowerCase()];
+}
+
+/** syslog severity number 0..7 (RFC 5424 table) -> severity. */
+export function severityFromSyslog(n: number): Severity {
+  return (['critical', 'critical', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const)[n & 7];
+}
+
+/** logrus / logfmt: key=value and key="quoted \"value\"" pairs. Keys keep their case. */
+export function parseLogfmt(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    out.set(m[1], m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]);
+  }
+  return out;
+}
+
+/** An IPv4 or IPv6 address as a regular-expression source (no anchors). */
+export const IP_SRC = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?)`;
+
+const FIRST_IP = new RegExp(`(?<![\\w.:])(${IP_SRC})(?![\\w.:]*\\w)`);
+
+/** First address written in the text, or undefined. */
+export function firstAddress(text: string): string | undefined {
+  return FIRST_IP.exec(text)?.[1];
+}
+
+/** Caps a message's length (the Report carries messages; a 1 MiB line must not become a 1 MiB event). */
+export const MESSAGE_CAP = 2000;
+export function capMessage(text: string): string {
+  return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}…` : text;
+}

@@ -1,0 +1,145 @@
+/**
+ * Kubernetes line formats:
+ * - klog (kubelet, kube-router, most control-plane components): `I1124 10:00:01.123456    1234 file.go:42] msg`
+ *   (severity letter, month+day, no year, no zone; structured messages carry pod="ns/name" containerName="x").
+ * - CRI container log files (/var/log/pods/...): `2026-11-24T10:00:01.123456789Z stdout F text`; `P` marks a
+ *   partial line continued by the next line of the same stream, `F` the end of it.
+ * And the classifier for what kubelet and kube-router say (probes, kills, restarts, start-up).
+ */
+import type { EventKind } from '../../model/events';
+import type { Classification, Classifier, FormatContext, LineFormat, LogRecord } from '../types';
+import { parseIsoStamp, stampOf } from '../timestamps';
+import { severityFromWord } from './common';
+
+const KLOG = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})\s+(\d+) ([^\s\]]+):(\d+)\] ?(.*)$/;
+
+export function createKlogFormat(): LineFormat {
+  return {
+    name: 'klog',
+    parse(line: string): LogRecord | undefined {
+      const m = KLOG.exec(line);
+      if (!m) return undefined;
+      const stamp = stampOf(undefined, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
+      if (!stamp) return undefined;
+      const rec: LogRecord = { stamp, timeText: line.slice(1, 21), format: 'klog', severity: severityFromWord(m[1]), message: m[11] };
+      Object.assign(rec, kubeObjectFields(m[11]));
+      return rec;
+    },
+  };
+}
+
+/** pod="ns/name", containerName="x" / container="x" in klog structured messages. */
+export function kubeObjectFields(msg: string): Partial<LogRecord> {
+  const out: Partial<LogRecord> = {};
+  const pod = /\bpod="([^"/]+)\/([^"]+)"/.exec(msg);
+  if (pod) {
+    out.namespace = pod[1];
+    out.pod = pod[2];
+  }
+  const container = /\b(?:containerName|container)="([^"]+)"/.exec(msg);
+  if (container) out.container = container[1];
+  return out;
+}
+
+const CRI = /^(\d{4}-\d\d-\d\dT\S+) (stdout|stderr) ([PF])(?: (.*))?$/;
+
+export function createCriFormat(): LineFormat {
+  const partial = new Map<string, { text: string; line: number; byteOffset: number; time: string }>();
+  return {
+    name: 'cri',
+    parse(line: string, ctx: FormatContext) {
+      const m = CRI.exec(line);
+      if (!m) return undefined;
+      const stamp = parseIsoStamp(m[1]);
+      if (!stamp) return undefined;
+      const [, time, stream, tag, text = ''] = m;
+      const prev = partial.get(stream);
+      if (tag === 'P') {
+        if (prev) prev.text += text;
+        else partial.set(stream, { text, line: ctx.line, byteOffset: ctx.byteOffset, time });
+        return 'consumed';
+      }
+      partial.delete(stream);
+      const full = prev ? prev.text + text : text;
+      const inner = ctx.parseInner(full);
+      // The CRI time of the first piece is when the container wrote the line; it has a year and a zone, the inner one may not.
+      const first = prev ? parseIsoStamp(prev.time) ?? stamp : stamp;
+      const rec: LogRecord = { ...(inner ?? {}), stamp: first, timeText: prev ? prev.time : time, format: 'cri', message: inner?.message ?? full };
+      if (!rec.severity && stream === 'stderr') rec.severity = 'warning';
+      if (prev) {
+        rec.line = prev.line;
+        rec.byteOffset = prev.byteOffset;
+      }
+      return rec;
+    },
+    finish(ctx: FormatContext) {
+      const out: LogRecord[] = [];
+      for (const [, p] of partial) {
+        const stamp = parseIsoStamp(p.time);
+        if (!stamp) continue;
+        ctx.warn(`partial (P) line at line ${p.line} never completed by an F line`);
+        out.push({ stamp, timeText: p.time, format: 'cri', message: p.text, line: p.line, byteOffset: p.byteOffset });
+      }
+      partial.clear();
+      return out;
+    },
+  };
+}
+
+/** Kubernetes Event reasons (kubectl get events, describe) -> kinds. */
+export function kindFromReason(reason: string, message: string, count: number): EventKind {
+  switch (reason) {
+    case 'Unhealthy':
+      return 'probe-failed';
+    case 'Killing':
+      return /will be restarted/.test(message) ? 'container-restart' : 'pod-killed';
+    case 'BackOff':
+    case 'CrashLoopBackOff':
+      return /restarting/i.test(message) || reason === 'CrashLoopBackOff' ? 'container-restart' : 'other';
+    case 'OOMKilling':
+    case 'Evicted':
+    case 'Evicting':
+    case 'Preempting':
+    case 'TaintManagerEviction':
+      return 'pod-killed';
+    case 'Started':
+      // A container started more than once has restarted; a single start is not a restart.
+      return count > 1 ? 'container-restart' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+interface KubeRule {
+  re: RegExp;
+  kind: EventKind;
+  toState?: string;
+}
+
+const KUBE_RULES: KubeRule[] = [
+  { re: /"Probe failed"|\bProbe failed\b|probe failed:/, kind: 'probe-failed' },
+  { re: /failed (?:liveness|startup) probe, will be restarted/, kind: 'container-restart' },
+  { re: /Back-off restarting failed container/, kind: 'container-restart' },
+  { re: /"Killing container with a grace period"|Killing container with a grace period/, kind: 'container-restart' },
+  { re: /"Killing unwanted pod"|"SyncLoop DELETE"|Evicted pod|"Evicting pod"/, kind: 'pod-killed' },
+  { re: /"Type":"ContainerDied"/, kind: 'container-restart', toState: 'exited' },
+  { re: /"Type":"ContainerStarted"/, kind: 'container-restart', toState: 'running' },
+  // kube-router at start-up and on SIGTERM.
+  { re: /^Running \S*kube-router\b|^Starting kube-router\b|kube-router version/, kind: 'process-restart', toState: 'started' },
+  { re: /^Shutting down (?:the )?(?:kube-router|all controllers)|Received signal terminated|"Shutting down"/, kind: 'process-restart', toState: 'stopping' },
+];
+
+export const kubeClassifier: Classifier = (message, rec) => {
+  if (rec.format !== 'klog' && rec.format !== 'cri' && rec.format !== 'docker-json' && !message.includes('pod=')) {
+    // Kubelet messages are klog; elsewhere only the unmistakable ones count.
+    if (!/Back-off restarting failed container|failed (?:liveness|startup) probe, will be restarted/.test(message)) return undefined;
+  }
+  for (const r of KUBE_RULES) {
+    if (!r.re.test(message)) continue;
+    const c: Classification = { kind: r.kind };
+    if (r.toState) c.toState = r.toState;
+    if (r.kind === 'process-restart' && /kube-router/.test(message)) c.process = 'kube-router';
+    return c;
+  }
+  return undefined;
+};

@@ -1,0 +1,275 @@
+/**
+ * Timestamps as logs write them, and how they become UTC instants.
+ *
+ * A log line gives a civil time (year maybe missing, zone maybe missing, fraction of any length). This module keeps
+ * the fraction to the nanosecond, resolves zones (IANA names through Intl, numeric offsets, a few unambiguous
+ * abbreviations), infers missing years for a whole file (with December -> January rollover) and applies clock offsets.
+ */
+import { isoFromSecNsec, microsFromSecNsec } from '../model/time';
+import type { EpochMicros, IsoInstant } from '../model/time';
+
+/** A time as written. `year` undefined = the line did not say (klog, RFC 3164, Cisco). */
+export interface Stamp {
+  year: number | undefined;
+  /** 1..12 */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0..999_999_999 */
+  nanos: number;
+  /** Minutes east of UTC when the text gave an offset (or 'Z'). */
+  offsetMin?: number;
+  /** A zone name or abbreviation written in the line (e.g. 'HKT') that is not a numeric offset. */
+  zoneText?: string;
+}
+
+export interface Instant {
+  sec: number;
+  nanos: number;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+/** 'Nov' / 'nov' / 'November' -> 11; undefined for anything else. */
+export function monthFromName(name: string): number | undefined {
+  return MONTHS[name.slice(0, 3).toLowerCase()];
+}
+
+/** "123" -> 123_000_000 ns; digits beyond 9 are dropped (no rounding: the written value is never moved forward). */
+export function nanosFromFraction(digits: string | undefined): number {
+  if (!digits) return 0;
+  return Number((digits + '000000000').slice(0, 9));
+}
+
+/** "Z", "+08:00", "+0800", "-05", "UTC+2" -> minutes east of UTC; undefined if not an offset. */
+export function offsetMinutes(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  if (text === 'Z' || text === 'z') return 0;
+  const m = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(text);
+  if (!m) return undefined;
+  const v = Number(m[2]) * 60 + (m[3] ? Number(m[3]) : 0);
+  if (v > 18 * 60) return undefined;
+  return m[1] === '-' ? -v : v;
+}
+
+/** Zone abbreviations that mean exactly one offset everywhere. Others (CST, IST, HKT...) are ambiguous or regional: the file's zone is used and a note says so. */
+const FIXED_ABBREVIATIONS: Record<string, number> = { UTC: 0, GMT: 0, UT: 0, Z: 0 };
+
+const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,12}))?\s?(Z|[+-]\d\d(?::?\d\d)?)?$/;
+
+/** ISO-8601 / RFC 3339 date-time, 'T' or space separated, '.' or ',' fraction, optional zone. */
+export function parseIsoStamp(text: string): Stamp | undefined {
+  const m = ISO_RE.exec(text);
+  if (!m) return undefined;
+  const s: Stamp = {
+    year: Number(m[1]), month: Number(m[2]), day: Number(m[3]),
+    hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), nanos: nanosFromFraction(m[7]),
+  };
+  if (m[8]) s.offsetMin = offsetMinutes(m[8]);
+  return validStamp(s) ? s : undefined;
+}
+
+/** A regular-expression source matching what parseIsoStamp accepts (for use inside line patterns). */
+export const ISO_STAMP_SRC = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,12})?(?:\s?(?:Z|[+-]\d\d(?::?\d\d)?))?`;
+
+/** Builds a Stamp from parts of a line; returns undefined when a field is out of range (e.g. month 13). */
+export function stampOf(
+  year: number | undefined, month: number | undefined, day: number, hour: number, minute: number, second: number,
+  fraction?: string, offset?: string,
+): Stamp | undefined {
+  if (month === undefined) return undefined;
+  const s: Stamp = { year, month, day, hour, minute, second, nanos: nanosFromFraction(fraction) };
+  if (offset) {
+    const o = offsetMinutes(offset);
+    if (o !== undefined) s.offsetMin = o;
+    else if (FIXED_ABBREVIATIONS[offset] !== undefined) s.offsetMin = FIXED_ABBREVIATIONS[offset];
+    else s.zoneText = offset;
+  }
+  return validStamp(s) ? s : undefined;
+}
+
+function validStamp(s: Stamp): boolean {
+  return s.month >= 1 && s.month <= 12 && s.day >= 1 && s.day <= 31 && s.hour <= 24 && s.minute <= 59 && s.second <= 60;
+}
+
+/** Seconds + nanoseconds since the epoch (journald's µs, Prometheus' ms, ...) as a UTC stamp. */
+export function stampFromEpoch(sec: number, nanos: number): Stamp {
+  const d = new Date(sec * 1000);
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), nanos, offsetMin: 0,
+  };
+}
+
+/** "1732442401123456" (µs, as journald writes __REALTIME_TIMESTAMP) -> stamp, exact. */
+export function stampFromEpochDigits(digits: string, unit: 's' | 'ms' | 'us' | 'ns'): Stamp | undefined {
+  const m = /^(\d{1,19})(?:\.(\d{1,9}))?$/.exec(digits);
+  if (!m) return undefined;
+  const places = { s: 0, ms: 3, us: 6, ns: 9 }[unit];
+  const whole = m[1];
+  if (whole.length <= places) return stampFromEpoch(0, nanosFromFraction(whole.padStart(places, '0')));
+  const sec = Number(whole.slice(0, whole.length - places));
+  const fracDigits = whole.slice(whole.length - places) + (m[2] ?? '');
+  return stampFromEpoch(sec, nanosFromFraction(fracDigits));
+}
+
+// ---- zones ----
+
+export interface Zone {
+  /** As given: 'UTC', 'Europe/Berlin', '+05:30'. */
+  name: string;
+  /** Offset in minutes east of UTC at the given UTC instant (ms). */
+  offsetAt(utcMs: number): number;
+}
+
+const zoneCache = new Map<string, Zone>();
+
+/** 'UTC', an IANA name ('Europe/Berlin') or a numeric offset ('+02:00'). Throws a RangeError naming the zone when unknown. */
+export function zoneFor(spec: string | undefined): Zone {
+  const name = spec && spec.trim() ? spec.trim() : 'UTC';
+  const cached = zoneCache.get(name);
+  if (cached) return cached;
+  let zone: Zone;
+  const fixed = FIXED_ABBREVIATIONS[name.toUpperCase()] ?? offsetMinutes(name);
+  if (fixed !== undefined) {
+    zone = { name, offsetAt: () => fixed };
+  } else {
+    let fmt: Intl.DateTimeFormat;
+    try {
+      fmt = new Intl.DateTimeFormat('en-US', {
+        timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+        hour: 'numeric', minute: 'numeric', second: 'numeric',
+      });
+    } catch {
+      throw new RangeError(`unknown time zone '${name}' (use an IANA name such as Europe/Berlin, or an offset such as +02:00)`);
+    }
+    // Offsets change at most a few times a year, on quarter hours: cache per 15-minute bucket.
+    const buckets = new Map<number, number>();
+    zone = {
+      name,
+      offsetAt(utcMs: number): number {
+        const key = Math.floor(utcMs / 900_000);
+        let v = buckets.get(key);
+        if (v === undefined) {
+          const p: Record<string, number> = {};
+          for (const part of fmt.formatToParts(new Date(key * 900_000))) p[part.type] = Number(part.value);
+          const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+          v = Math.round((asUtc - key * 900_000) / 60_000);
+          if (buckets.size > 4096) buckets.clear();
+          buckets.set(key, v);
+        }
+        return v;
+      },
+    };
+  }
+  zoneCache.set(name, zone);
+  return zone;
+}
+
+/**
+ * The UTC instant of a stamp whose year is known. A written offset wins; otherwise the zone's offset at that
+ * local time (for a local time that occurs twice at a DST change, the first occurrence).
+ */
+export function instantOf(s: Stamp, year: number, zone: Zone): Instant {
+  const localMs = Date.UTC(year, s.month - 1, s.day, s.hour, s.minute, s.second);
+  let offset = s.offsetMin;
+  if (offset === undefined) {
+    const first = zone.offsetAt(localMs - zone.offsetAt(localMs) * 60_000);
+    offset = first;
+    const second = zone.offsetAt(localMs - first * 60_000);
+    if (second !== first) offset = Math.max(first, second);
+  }
+  return { sec: Math.floor((localMs - offset * 60_000) / 1000), nanos: s.nanos };
+}
+
+export function addMillis(t: Instant, ms: number): Instant {
+  if (!ms) return t;
+  const totalNs = t.nanos + Math.round((ms % 1000) * 1e6);
+  const carry = Math.floor(totalNs / 1e9);
+  return { sec: t.sec + Math.trunc(ms / 1000) + carry, nanos: totalNs - carry * 1e9 };
+}
+
+export function isoOf(t: Instant): IsoInstant {
+  return isoFromSecNsec(t.sec, t.nanos);
+}
+
+export function microsOf(t: Instant): EpochMicros {
+  return microsFromSecNsec(t.sec, t.nanos);
+}
+
+// ---- years ----
+
+/** How a file's missing years were settled. */
+export type YearSource = 'dated lines' | 'setting' | 'reference time' | 'current date';
+
+/**
+ * Infers the year of stamps that lack one, for one file, from the order of its lines.
+ *
+ * Every stamp of the file (event or not) is observed in file order. Each year-less stamp gets a year index
+ * relative to the first one: +1 when the month falls by more than six (December -> January), -1 when it rises by
+ * more than six (a line written out of order across New Year). The base year comes from, in order: a line of the
+ * same file that does carry a year, the caller's setting, a reference time (file mtime: the last line cannot be
+ * later than it), the current date.
+ */
+export class YearInference {
+  private rel = 0;
+  private prevMonth = 0;
+  private last: { stamp: Stamp; rel: number } | undefined;
+  private lastDated: { year: number; month: number } | undefined;
+  private baseFromDated: number | undefined;
+
+  /** Returns the stamp's relative year index (year-less stamps) or undefined (dated stamps). */
+  observe(s: Stamp): number | undefined {
+    if (s.year !== undefined) {
+      this.lastDated = { year: s.year, month: s.month };
+      if (this.baseFromDated === undefined && this.last) {
+        // A dated line after year-less ones: the last year-less line is in the dated line's year, or the one before.
+        const implied = s.year + yearStep(s.month, this.last.stamp.month);
+        this.baseFromDated = implied - this.last.rel;
+      }
+      return undefined;
+    }
+    if (this.prevMonth) this.rel += yearStep(this.prevMonth, s.month);
+    this.prevMonth = s.month;
+    this.last = { stamp: s, rel: this.rel };
+    if (this.baseFromDated === undefined && this.lastDated) {
+      this.baseFromDated = this.lastDated.year + yearStep(this.lastDated.month, s.month) - this.rel;
+    }
+    return this.rel;
+  }
+
+  /** The year of relative index 0, and where it came from. */
+  baseYear(settingYear: number | undefined, referenceTimeUs: number | undefined, nowMs: number): { year: number; source: YearSource } {
+    if (this.baseFromDated !== undefined) return { year: this.baseFromDated, source: 'dated lines' };
+    if (settingYear !== undefined) return { year: settingYear, source: 'setting' };
+    const ref = referenceTimeUs !== undefined ? referenceTimeUs / 1000 : nowMs;
+    const source: YearSource = referenceTimeUs !== undefined ? 'reference time' : 'current date';
+    const refYear = new Date(ref).getUTCFullYear();
+    if (!this.last) return { year: refYear, source };
+    const s = this.last.stamp;
+    // The last line is at or before the reference; a day of slack covers any zone.
+    const lastYear = Date.UTC(refYear, s.month - 1, s.day, s.hour, s.minute) > ref + 86_400_000 ? refYear - 1 : refYear;
+    return { year: lastYear - this.last.rel, source };
+  }
+}
+
+/** +1 when going from month a to month b crosses New Year forwards, -1 backwards, else 0. */
+function yearStep(a: number, b: number): number {
+  if (a - b > 6) return 1;
+  if (b - a > 6) return -1;
+  return 0;
+}
+
+// ---- relative ages (kubectl describe) ----
+
+/** kubectl's short ages: "45s", "5m", "2m30s", "3h", "3h12m", "2d", "2d3h", "3y". Returns ms or undefined. */
+export function parseAge(text: string): number | undefined {
+  const m = /^(?:(\d+)y)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
+  if (!m || text.trim() === '') return undefined;
+  const [y, d, h, mi, s] = m.slice(1).map((v) => (v ? Number(v) : 0));
+  return ((((y * 365 + d) * 24 + h) * 60 + mi) * 60 + s) * 1000;
+}
