@@ -9,6 +9,8 @@ import { analyzeCapture, type CaptureRunResult } from './analyze/captureRun';
 import { assembleFindings } from './analyze/assemble';
 import { classifyInput, listInputs, type InputFile } from './analyze/inputs';
 import { toolVersion } from './analyze/toolVersion';
+import { correlate } from './correlate/index';
+import type { LogEvent } from './model/events';
 import type { AnalyzeHooks, AnalyzePhase, AnalyzeRequest } from './model/analysis';
 import type { InputSummary, LogInputSummary, Report } from './model/report';
 import { REPORT_SCHEMA_VERSION } from './model/report';
@@ -77,6 +79,8 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
 
   progress('correlating');
   const { loops, impact } = assembleFindings(captures, stallThresholdMs);
+  const events: LogEvent[] = [];
+  const { chains, patterns, hypotheses } = correlate({ loops, events, impact, inputs });
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'incident-lens', version: toolVersion },
@@ -84,10 +88,10 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     inputs,
     loops,
     impact,
-    events: [],
-    chains: [],
-    patterns: [],
-    hypotheses: [],
+    events,
+    chains,
+    patterns,
+    hypotheses,
   };
   bytesDone = bytesTotal;
   progress('done');

@@ -2,6 +2,7 @@
  * A Report as text for a terminal: what was read, then one paragraph per loop episode (when, how long, which
  * routers, how many packets, TTL step, impact), then the problems found in the inputs. Plain text, no colour.
  */
+import { terminalSummary } from '../correlate/index';
 import type { LoopEpisode } from '../model/loops';
 import type { Report } from '../model/report';
 
@@ -65,6 +66,7 @@ export function reportText(report: Report, opts: ReportTextOptions = {}): string
   }
   const im = report.impact;
   out.push(`TCP: ${count(im.tcpFlows, 'flow')}, ${count(im.retransmissions, 'retransmission')}, ${count(im.stalls.length, 'stall')} over ${im.stallThresholdMs} ms; ${count(im.icmpTimeExceeded, 'ICMP time-exceeded message')}.`);
+  if (report.events.length > 0 || report.chains.length > 0) out.push('', terminalSummary(report).trimEnd());
   const problems = report.inputs.flatMap((i) => i.problems.map((p) => {
     const place = p.byteOffset !== undefined ? `: byte ${p.byteOffset}` : p.line !== undefined ? `:${p.line}` : '';
     return `  ${p.severity}${p.fatal ? ' (reading stopped)' : ''}: ${i.path}${place}: ${p.message}`;
