@@ -22,7 +22,8 @@ export function isGzip(head: Uint8Array): boolean {
 
 /**
  * 'pcap' | 'pcapng' | 'pcap.gz' | 'pcapng.gz' from the first bytes, or null. For gzip, the head is inflated as far
- * as it goes (a few hundred bytes are plenty) to look at the capture magic inside.
+ * as it goes to look at the capture magic inside: pass at least 512 bytes (deflate's Huffman tables come first),
+ * or the answer is null.
  */
 export function sniffCaptureFormat(head: Uint8Array): string | null {
   if (!isGzip(head)) return sniffContainer(head);

@@ -13,9 +13,11 @@ export class ParserWindow {
   private start = 0;
   private end = 0;
   /** File offset of buf[start]; a double, exact far beyond 4 GB. */
-  private offset = 0;
+  private offset: number;
 
-  constructor(private readonly parser: FormatParser, initialCapacity: number) {
+  /** `startOffset`: file offset of the first byte pushed (0 for a whole file; tests use it to check 64-bit arithmetic). */
+  constructor(private readonly parser: FormatParser, initialCapacity: number, startOffset = 0) {
+    this.offset = startOffset;
     this.buf = new Uint8Array(Math.max(16, Math.min(initialCapacity, MAX_WINDOW_BYTES)));
     this.view = new DataView(this.buf.buffer);
   }
