@@ -1,0 +1,50 @@
+# A CPU quota on the pod, a sidecar that trips it, and cpu.stat snapshots: the red herring of the cpu-throttle
+# scenario. cgroup v2 (cpu.max) where the cpu controller is there, else cgroup v1 (cfs_quota_us). Sourced by run.sh.
+
+CPU_CGROUP=""
+
+cpu_cgroup_create() {
+  local quota=$1 period=$2
+  if grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    CPU_CGROUP=/sys/fs/cgroup/incident-lens-pod
+    echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+    mkdir -p $CPU_CGROUP
+    echo "$quota $period" >$CPU_CGROUP/cpu.max
+  elif [ -d /sys/fs/cgroup/cpu ]; then
+    CPU_CGROUP=/sys/fs/cgroup/cpu/incident-lens-pod
+    mkdir -p $CPU_CGROUP
+    echo "$period" >$CPU_CGROUP/cpu.cfs_period_us
+    echo "$quota" >$CPU_CGROUP/cpu.cfs_quota_us
+  else
+    echo "lab: no cgroup cpu controller found" >&2
+    return 1
+  fi
+}
+
+cpu_cgroup_add() {
+  local pid
+  for pid in "$@"; do echo "$pid" >"$CPU_CGROUP/cgroup.procs"; done
+}
+
+# A busy loop in the pod's cgroup: BUSY seconds on, IDLE seconds off (like a batch job or a log shipper's bursts).
+cpu_sidecar_start() {
+  local busy=${1%%:*} idle=${1#*:}
+  in_ns $NS_POD bash -c "echo \$\$ >$CPU_CGROUP/cgroup.procs
+    while :; do end=\$((SECONDS + $busy)); while [ \$SECONDS -lt \$end ]; do :; done; sleep $idle; done" &
+}
+
+# What an engineer would leave running during the incident: a timestamp, then cpu.stat, every second.
+cpu_stat_logger_start() {
+  local file=$1 settings
+  if [ -f $CPU_CGROUP/cpu.max ]; then settings="cpu.max $(cat $CPU_CGROUP/cpu.max)"
+  else settings="cpu.cfs_quota_us $(cat $CPU_CGROUP/cpu.cfs_quota_us) cpu.cfs_period_us $(cat $CPU_CGROUP/cpu.cfs_period_us)"; fi
+  echo "# $CPU_CGROUP $settings" >"$file"
+  in_ns $NS_POD bash -c "while :; do date -u +%Y-%m-%dT%H:%M:%S.%6NZ; cat $CPU_CGROUP/cpu.stat; sleep 1; done" >>"$file" &
+}
+
+cpu_cgroup_remove() {
+  [ -n "$CPU_CGROUP" ] && [ -d "$CPU_CGROUP" ] || return 0
+  local i
+  for i in 1 2 3 4 5; do rmdir "$CPU_CGROUP" 2>/dev/null && return 0; sleep 0.2; done
+  echo "lab: could not remove $CPU_CGROUP" >&2
+}
