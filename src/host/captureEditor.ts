@@ -5,13 +5,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Report } from '../core/model';
 import { AnalysisCancelledError } from '../worker/client';
 import type { AnalysisService } from './analysisService';
 import { captureEditorHtml, isCaptureEditorMessage, type CaptureEditorState } from './captureEditorHtml';
 import { log, outputChannel } from './log';
 import { makeNonce } from './webviewHtml';
 import { progressPercent } from './progressModel';
-import { analysisKey } from './analysisRegistry';
 
 export const CAPTURE_EDITOR_VIEW_TYPE = 'incidentLens.capture';
 
@@ -34,7 +34,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
     const fileName = path.basename(document.uri.fsPath);
     panel.webview.options = { enableScripts: true, localResourceRoots: [] };
-    const analysed = () => this.service.registry.list().some((e) => e.report && e.key === analysisKey([document.uri.fsPath]));
+    // The newest finished analysis that read this capture (alone or with logs).
+    const latest = () => this.service.registry.list().find((e) => e.report && e.paths.includes(document.uri.fsPath));
+    let shownReport: Report | undefined;
+    const loopsOf = () => {
+      shownReport = latest()?.report;
+      return shownReport?.loops.filter((l) => l.capture === document.uri.fsPath);
+    };
     let state: CaptureEditorState = { status: 'reading', fileName, percent: 0 };
     const render = () => {
       panel.webview.html = captureEditorHtml(state, makeNonce(), panel.webview.cspSource);
@@ -58,7 +64,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     });
     job.result.then(
       (summary) => {
-        state = { status: 'ready', fileName, summary, analysed: analysed() };
+        const loops = loopsOf();
+        state = { status: 'ready', fileName, summary, analysed: !!loops, ...(loops ? { loops } : {}) };
         render();
       },
       (err: Error) => {
@@ -70,10 +77,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     );
     disposables.push(
       this.service.registry.onDidChange(() => {
-        if (state.status === 'ready' && state.analysed !== analysed()) {
-          state = { ...state, analysed: analysed() };
-          render();
-        }
+        if (state.status !== 'ready' || latest()?.report === shownReport) return;
+        const loops = loopsOf();
+        state = { status: 'ready', fileName, summary: state.summary, analysed: !!loops, ...(loops ? { loops } : {}) };
+        render();
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (!isCaptureEditorMessage(m)) {

@@ -6,8 +6,8 @@
  * CSP is the Report panel's (webviewHtml.ts). The page's only script is nonce-tagged and posts two kinds of message; the host validates them (isCaptureEditorMessage).
  */
 import type { CaptureSummary } from '../core/capture/types';
-import { isoFromSecNsec } from '../core/model';
-import { formatDuration, plural } from './format';
+import { isoFromSecNsec, type LoopEpisode } from '../core/model';
+import { formatClock, formatDuration, plural } from './format';
 import { buildCsp, escapeHtml } from './webviewHtml';
 
 /** webview -> host */
@@ -21,7 +21,7 @@ export function isCaptureEditorMessage(m: unknown): m is CaptureEditorMessage {
 
 export type CaptureEditorState =
   | { status: 'reading'; fileName: string; percent: number }
-  | { status: 'ready'; fileName: string; summary: CaptureSummary; analysed: boolean }
+  | { status: 'ready'; fileName: string; summary: CaptureSummary; analysed: boolean; loops?: readonly LoopEpisode[] }
   | { status: 'error'; fileName: string; message: string };
 
 /** Names of the link types people meet in captures; the number is shown too. */
@@ -84,6 +84,20 @@ function summaryHtml(s: CaptureSummary): string {
   return `<table>${rows.join('')}</table><h2>${escapeHtml(plural(s.interfaces.length, 'interface'))}</h2><ul>${ifaces}</ul>${problems}`;
 }
 
+/** After an analysis: the loop episodes found in this capture, one line each. */
+function loopsHtml(loops: readonly LoopEpisode[]): string {
+  if (loops.length === 0) return '<h2>No routing loops found</h2>';
+  const items = loops
+    .map((l) =>
+      escapeHtml(
+        `${l.id}: ${formatClock(l.start)}, ${formatDuration(l.durationMs)}, TTL step ${l.ttlStep}, ${plural(l.loopedPackets, 'looped packet')} to ${l.destinationPrefixes.join(', ') || '?'} (frames ${l.firstFrame}–${l.lastFrame})`,
+      ),
+    )
+    .map((t) => `<li>${t}</li>`)
+    .join('');
+  return `<h2>${escapeHtml(plural(loops.length, 'routing loop'))}</h2><ul>${items}</ul>`;
+}
+
 export function captureEditorHtml(state: CaptureEditorState, nonce: string, cspSource: string): string {
   let body: string;
   if (state.status === 'reading') {
@@ -93,7 +107,7 @@ export function captureEditorHtml(state: CaptureEditorState, nonce: string, cspS
   } else {
     body = `<p class="actions"><button data-msg="analyze">Analyze</button>${
       state.analysed ? ' <button data-msg="show-timeline" class="secondary">Show Timeline</button>' : ''
-    }</p>${summaryHtml(state.summary)}`;
+    }</p>${state.loops ? loopsHtml(state.loops) : ''}${summaryHtml(state.summary)}`;
   }
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { captureEditorHtml, isCaptureEditorMessage, linkTypeName } from '../../../src/host/captureEditorHtml';
 import type { CaptureSummary } from '../../../src/core/capture/types';
+import { sampleReport } from './sampleReport';
 
 const hostile = '<img src=x onerror=alert(1)></script><script>alert(2)</script>';
 
@@ -41,6 +42,16 @@ describe('host: capture editor page', () => {
     assert.ok(!/unsafe-inline|unsafe-eval/.test(csp));
     assert.ok(html.includes('<script nonce="NONCE123">'));
     assert.ok(!/\son[a-z]+=/.test(html.replace(/onerror=alert\(1\)/g, '')), 'no inline event handlers of our own');
+  });
+
+  it('lists the loop episodes found once the capture was analysed, with a timeline button', () => {
+    const loops = sampleReport().loops;
+    const after = captureEditorHtml({ status: 'ready', fileName: 'x.pcapng', summary: summary(), analysed: true, loops }, 'n', 's');
+    assert.ok(after.includes('<h2>1 routing loop</h2>'));
+    assert.ok(after.includes('loop-1: 10:00:01.520, 3.00 s, TTL step 2, 230 looped packets to 10.244.1.0/24 (frames 1200–4100)'), after);
+    assert.ok(after.includes('data-msg="show-timeline"'));
+    const none = captureEditorHtml({ status: 'ready', fileName: 'x.pcapng', summary: summary(), analysed: true, loops: [] }, 'n', 's');
+    assert.ok(none.includes('No routing loops found'));
   });
 
   it('reports reading progress and read errors', () => {
