@@ -1,0 +1,181 @@
+/**
+ * `incident-lens events <files...>`: the events the log reader finds, merged across files in time order,
+ * as JSON lines (--json) or a table. Lines that are not events are counted per file (on stderr), never printed.
+ */
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIo } from '../command';
+import { UsageError } from '../command';
+import type { CustomLogFormat } from '../../core/model/analysis';
+import type { LogEvent } from '../../core/model/events';
+import type { LogInputSummary } from '../../core/model/report';
+import { readLogFile } from '../../core/logs/read';
+import type { LogReadOptions } from '../../core/logs/read';
+import { zoneFor } from '../../core/logs/timestamps';
+import { compileTimeFormat } from '../../core/logs/formats/custom';
+import { estimateClockOffsets } from '../../core/logs/clockOffsets';
+
+const USAGE = `Usage: incident-lens events [options] <log file...>
+
+Reads log files (kubelet/kube-router klog, CRI and Docker container logs, kubectl events/describe, GoBGP, FRR,
+BIRD, Cisco/Junos/Arista/Huawei/H3C syslog, RFC 3164/5424, journald, nginx/Envoy/Java/Go timeouts, cgroup
+cpu.stat and Prometheus throttling samples; gzip too) and prints their events in time order (UTC).
+Lines that are not events are counted, not printed. Summaries and problems go to stderr.
+
+  --json                  one JSON object (a Report LogEvent) per line instead of the table
+  --year <Y>              year of the first line of files whose timestamps have none (default: inferred
+                          from the file's other lines, else from its modification time)
+  --tz <zone>             zone of timestamps written without one: IANA name (Europe/Berlin) or +02:00; default UTC
+  --clock-offset [<file>=]<ms>
+                          add ms to the times of <file> (or of every file): fixes a skewed clock; repeatable
+  --format-regex <re>     a format of your own: a regular expression with named groups, (?<time>...) required,
+                          (?<level>) (?<msg>) (?<host>) (?<peer>) (?<latency>) (?<kind>) optional; repeatable
+  --time-format <fmt>     how (?<time>) is written, e.g. "YYYY-MM-DD HH:mm:ss.SSS", "MMM D HH:mm:ss", epoch-ms
+  --slow-ms <n>           access-log latency that makes a slow-response event (default 1000)
+  --estimate-offsets      also estimate clock offsets between the files from occurrences both logged (stderr)
+  -h, --help
+
+Exit status: 0 done; 2 a file was unreadable or not a text log (the others were still read); 1 usage error.`;
+
+interface Options {
+  json: boolean;
+  estimate: boolean;
+  read: LogReadOptions;
+  offsets: Map<string, number>;
+  paths: string[];
+}
+
+function parseOptions(args: string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' }, year: { type: 'string' }, tz: { type: 'string' },
+        'clock-offset': { type: 'string', multiple: true }, 'format-regex': { type: 'string', multiple: true },
+        'time-format': { type: 'string' }, 'slow-ms': { type: 'string' }, 'estimate-offsets': { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError('no log file given');
+  const read: LogReadOptions = {};
+  if (values.year !== undefined) {
+    if (!/^\d{4}$/.test(values.year)) throw new UsageError(`--year wants a four-digit year, not '${values.year}'`);
+    read.year = Number(values.year);
+  }
+  if (values.tz !== undefined) {
+    try {
+      zoneFor(values.tz);
+    } catch (e) {
+      throw new UsageError(`--tz: ${(e as Error).message}`);
+    }
+    read.timeZone = values.tz;
+  }
+  if (values['slow-ms'] !== undefined) {
+    const v = Number(values['slow-ms']);
+    if (!(v > 0)) throw new UsageError(`--slow-ms wants a positive number of milliseconds, not '${values['slow-ms']}'`);
+    read.slowResponseMs = v;
+  }
+  const offsets = new Map<string, number>();
+  for (const o of values['clock-offset'] ?? []) {
+    const m = /^(?:(.+)=)?(-?\d+(?:\.\d+)?)$/.exec(o);
+    if (!m) throw new UsageError(`--clock-offset wants [<file>=]<ms>, not '${o}'`);
+    offsets.set(m[1] ?? '*', Number(m[2]));
+  }
+  if (values['time-format'] !== undefined && !values['format-regex']) throw new UsageError('--time-format only applies to --format-regex');
+  const custom: CustomLogFormat[] = (values['format-regex'] ?? []).map((pattern, i) => {
+    const f: CustomLogFormat = { name: `custom-${i + 1}`, pattern };
+    if (values['time-format'] !== undefined) f.timeFormat = values['time-format'];
+    return f;
+  });
+  for (const f of custom) {
+    try {
+      new RegExp(f.pattern);
+    } catch (e) {
+      throw new UsageError(`--format-regex: ${(e as Error).message}`);
+    }
+    if (!f.pattern.includes('(?<time>')) throw new UsageError('--format-regex needs a named group (?<time>...)');
+    try {
+      compileTimeFormat(f.timeFormat);
+    } catch (e) {
+      throw new UsageError(`--time-format: ${(e as Error).message}`);
+    }
+  }
+  if (custom.length) read.customFormats = custom;
+  return { json: values.json === true, estimate: values['estimate-offsets'] === true, read, offsets, paths: positionals };
+}
+
+function details(e: LogEvent): string {
+  const parts: string[] = [];
+  if (e.peer || e.peerName) parts.push(`peer ${e.peer ?? ''}${e.peerName ? `(${e.peerName})` : ''}${e.peerAs ? ` AS${e.peerAs}` : ''}`);
+  if (e.fromState || e.toState) parts.push(`${e.fromState ?? '?'}->${e.toState ?? '?'}`);
+  if (e.namespace || e.pod) parts.push(`pod ${e.namespace ? `${e.namespace}/` : ''}${e.pod ?? ''}`);
+  if (e.container) parts.push(`container ${e.container}`);
+  if (e.latencyMs !== undefined) parts.push(`${e.latencyMs} ms`);
+  if (e.throttledPeriods !== undefined) parts.push(`throttled ${e.throttledPeriods}${e.periods !== undefined ? `/${e.periods}` : ''}`);
+  if (e.count !== undefined) parts.push(`x${e.count}`);
+  return parts.join(', ');
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s*\n\s*/g, ' ⏎ ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function writeTable(io: CliIo, events: LogEvent[]): void {
+  const rows = events.map((e) => [e.time, e.kind, `${e.source.file.split('/').pop()}:${e.source.line}`, details(e), oneLine(e.message, 120)]);
+  const head = ['TIME (UTC)', 'KIND', 'SOURCE', 'DETAILS', 'MESSAGE'];
+  const widths = head.map((h, i) => Math.min(i === 3 ? 48 : 60, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const fmt = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  io.stdout.write(`${fmt(head)}\n`);
+  for (const r of rows) io.stdout.write(`${fmt(r)}\n`);
+}
+
+function summaryLine(s: LogInputSummary): string {
+  const offset = s.clockOffsetMs ? `, clock offset ${s.clockOffsetMs} ms` : '';
+  return `${s.path}: ${s.format}, ${s.lines} lines, ${s.events} events, ${s.ignoredLines} lines not events, zone ${s.timeZone}${offset}`;
+}
+
+export const eventsCommand: CliCommand = {
+  name: 'events',
+  summary: 'List the events (BGP, restarts, probes, timeouts, throttling) found in log files',
+  usage: USAGE,
+  async run(args, io) {
+    const o = parseOptions(args);
+    const all: LogEvent[] = [];
+    let status = 0;
+    for (const path of o.paths) {
+      const read: LogReadOptions = { ...o.read };
+      const offset = o.offsets.get(path) ?? o.offsets.get('*');
+      if (offset !== undefined) read.clockOffsetMs = offset;
+      try {
+        const r = await readLogFile(path, read);
+        io.stderr.write(`${summaryLine(r.summary)}\n`);
+        for (const p of r.summary.problems) {
+          io.stderr.write(`  ${p.severity}: ${p.message}${p.line !== undefined && !p.message.includes(`line ${p.line}`) ? ` (line ${p.line})` : ''}\n`);
+          if (p.fatal) status = 2;
+        }
+        all.push(...r.events);
+      } catch (e) {
+        io.stderr.write(`${path}: cannot read: ${(e as Error).message}\n`);
+        status = 2;
+      }
+    }
+    all.sort((a, b) => a.timeUs - b.timeUs || a.source.file.localeCompare(b.source.file) || a.source.line - b.source.line);
+    all.forEach((e, i) => (e.id = `ev-${i + 1}`));
+    if (o.json) for (const e of all) io.stdout.write(`${JSON.stringify(e)}\n`);
+    else writeTable(io, all);
+    if (o.estimate) {
+      const est = estimateClockOffsets(all);
+      if (!est.length) io.stderr.write('clock offsets: no pair of files shares enough occurrences to estimate one\n');
+      for (const e of est) {
+        io.stderr.write(`clock offset: ${e.file} is ${-e.offsetMs >= 0 ? '+' : ''}${-e.offsetMs} ms against ${e.reference} ` +
+          `(${e.matches.length} shared occurrences, spread ${e.spreadMs} ms; fix with --clock-offset ${e.file}=${e.offsetMs})\n`);
+      }
+    }
+    return status;
+  },
+};
