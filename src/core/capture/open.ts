@@ -82,7 +82,7 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
   while (pos < size && !window.stopped) {
     await beforeRead?.();
     signal?.throwIfAborted();
-    const w = window.writable();
+    const w = window.writable(size - pos);
     const { bytesRead } = await fh.read(w.buffer, w.offset, Math.min(w.length, chunkSize, size - pos), pos);
     if (bytesRead === 0) {
       ctx.warn(pos, `file shrank while reading: it was ${size} bytes when opened but ends at byte ${pos}`);

@@ -23,8 +23,8 @@ export class CaptureParser implements FormatParser {
       if (this.refused || end - start < 4) return start;
       const format = sniffContainer(bytes.subarray(start, start + 4));
       if (format === null) {
-        const what = isGzip(bytes.subarray(start, end)) ? ' (gzip data inside gzip)' : '';
-        this.ctx.fatal(fileOffset, `not a pcap or pcapng file: magic 0x${hex8(view.getUint32(start, false))}${what}`);
+        const magic = view.getUint32(start, false);
+        this.ctx.fatal(fileOffset, `not a pcap or pcapng file: magic 0x${hex8(magic)}${knownOther(magic, bytes.subarray(start, end))}`);
         this.refused = true;
         return start;
       }
@@ -41,4 +41,13 @@ export class CaptureParser implements FormatParser {
       this.refused = true;
     }
   }
+}
+
+/** Names look-alike formats we do not read, so the message says what the file is. */
+function knownOther(magic: number, head: Uint8Array): string {
+  if (isGzip(head)) return ' (gzip data inside gzip)';
+  // Alexey Kuznetzov's patched libpcap wrote 8 extra bytes per record header; Wireshark calls it "modified pcap".
+  if (magic === 0xa1b2cd34 || magic === 0x34cdb2a1) return ' (Kuznetzov "modified" pcap, not supported)';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return ' (zstd-compressed; decompress it first)';
+  return '';
 }

@@ -31,10 +31,14 @@ export class ParserWindow {
     return this.offset + (this.end - this.start);
   }
 
-  /** Free space to write the next bytes into: at least 1 byte, and enough for the record the parser waits for. */
-  writable(): { buffer: Uint8Array; offset: number; length: number } {
+  /**
+   * Free space to write the next bytes into: at least 1 byte, and enough for the record the parser waits for.
+   * `remaining` (bytes the source still has, when known) keeps a length field that promises more than the file
+   * holds from growing the buffer for nothing.
+   */
+  writable(remaining = Infinity): { buffer: Uint8Array; offset: number; length: number } {
     const pending = this.end - this.start;
-    const want = Math.max(this.parser.need, pending + 1);
+    const want = Math.min(Math.max(this.parser.need, pending + 1), pending + Math.max(1, remaining));
     if (want > this.buf.length) {
       const grown = new Uint8Array(Math.min(Math.max(want, this.buf.length * 2), MAX_WINDOW_BYTES));
       grown.set(this.buf.subarray(this.start, this.end));
