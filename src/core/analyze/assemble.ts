@@ -33,9 +33,37 @@ export function assembleFindings(perCapture: CaptureFindings[], stallThresholdMs
     for (const { loopIndices, ...f } of c.impact.flows) flows.push({ ...f, loops: loopIndices.map(idOf) });
     for (const { loopIndices, ...s } of c.impact.stalls) stalls.push({ ...s, loops: loopIndices.map(idOf) });
   }
+  addStallsSeenElsewhere(perCapture, stalls, flows);
   flows.sort((a, b) => b.loops.length - a.loops.length || b.longestStallMs - a.longestStallMs || b.retransmissions - a.retransmissions);
   stalls.sort((a, b) => a.startUs - b.startUs);
   if (flows.length > MAX_FLOWS) flows.length = MAX_FLOWS;
   if (stalls.length > MAX_STALLS) stalls.length = MAX_STALLS;
   return { loops: all, impact };
+}
+
+/**
+ * A loop seen in one capture hurts flows that another capture shows (the switch link has the loop, the client's
+ * link the timeouts). Stalls in other captures that overlap an episode in time are tied to it, and their flows
+ * count among its hurt flows once (a flow seen in both captures is the same flow: same endpoints).
+ */
+function addStallsSeenElsewhere(perCapture: CaptureFindings[], stalls: TcpStall[], flows: FlowImpact[]): void {
+  const flowByKey = new Map(flows.map((f) => [`${f.capture}\n${f.flow}`, f]));
+  perCapture.forEach((c) => {
+    c.episodes.forEach((ep, k) => {
+      const own = c.impact.episodeFlows[k]!;
+      for (const s of stalls) {
+        if (s.capture === ep.capture || s.startUs > ep.endUs || s.startUs + s.durationMs * 1000 < ep.startUs) continue;
+        if (!s.loops.includes(ep.id)) s.loops.push(ep.id);
+        const f = flowByKey.get(`${s.capture}\n${s.flow}`);
+        if (f && !f.loops.includes(ep.id)) f.loops.push(ep.id);
+        if (own.flows.has(s.flow)) continue;
+        own.flows.add(s.flow);
+        own.clients.add(s.flow.slice(0, s.flow.lastIndexOf(':', s.flow.indexOf(' -> '))).replace(/^\[|\]$/g, ''));
+        ep.impact.stalls++;
+        ep.impact.longestStallMs = Math.max(ep.impact.longestStallMs, s.durationMs);
+      }
+      ep.impact.flowsHurt = own.flows.size;
+      ep.impact.clientsHurt = own.clients.size;
+    });
+  });
 }

@@ -6,6 +6,7 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sniffCaptureFormat } from '../capture/open';
+import { sniffLogFile } from '../logs/read';
 
 export type InputClass =
   | { kind: 'capture'; format: string }
@@ -69,16 +70,7 @@ export async function classifyInput(path: string): Promise<InputClass> {
   const capture = sniffCaptureFormat(bytes);
   if (capture) return { kind: 'capture', format: capture };
   if (n === 0) return { kind: 'skip', reason: 'empty file' };
-  return looksLikeText(bytes) ? { kind: 'text' } : { kind: 'skip', reason: 'neither a pcap/pcapng capture (no capture magic number) nor text' };
-}
-
-/** Text: no NUL bytes and few control characters other than tab, CR, LF, ESC (colour codes) in the head. */
-function looksLikeText(b: Uint8Array): boolean {
-  let control = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (c === 0) return false;
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27) control++;
-  }
-  return control * 100 <= b.length;
+  // A gzip file that is not a capture may be a rotated log (the log reader inflates it and judges the text).
+  const gzip = n >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return gzip || sniffLogFile(bytes) ? { kind: 'text' } : { kind: 'skip', reason: 'neither a pcap/pcapng capture (no capture magic number) nor text' };
 }

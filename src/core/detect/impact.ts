@@ -56,6 +56,8 @@ export interface CaptureImpact {
   stalls: (TcpStall & { loopIndices: number[] })[];
   flows: (FlowImpact & { loopIndices: number[] })[];
   flowsTotal: number;
+  /** Per episode (same order as given to `finish`): the hurt flows' labels and their clients' addresses. */
+  episodeFlows: { flows: Set<string>; clients: Set<string> }[];
 }
 
 export class ImpactTracker {
@@ -69,6 +71,7 @@ export class ImpactTracker {
   private stallEnd: number[] = [];
   private stallFlow: number[] = [];
   private stallFrame: number[] = [];
+  private stallUnanswered: boolean[] = [];
   private retransTime: number[] = [];
   private retransFlow: number[] = [];
   private packets = 0;
@@ -155,6 +158,7 @@ export class ImpactTracker {
           durationMs: (e - s) / 1000,
           loops: [],
           firstFrame: this.stallFrame[i]!,
+          unanswered: this.stallUnanswered[i]!,
           loopIndices,
         });
       }
@@ -169,10 +173,12 @@ export class ImpactTracker {
         ep.impact.retransmissions++;
       });
     }
-    episodes.forEach((ep, k) => {
-      const flows = perEpisodeFlows[k]!;
-      ep.impact.flowsHurt = flows.size;
-      ep.impact.clientsHurt = new Set([...flows].map((f) => this.hurt[f]!.client)).size;
+    const episodeFlows = episodes.map((ep, k) => {
+      const hurt = [...perEpisodeFlows[k]!].map((f) => this.hurt[f]!);
+      const out = { flows: new Set(hurt.map((h) => h.label)), clients: new Set(hurt.map((h) => h.client)) };
+      ep.impact.flowsHurt = out.flows.size;
+      ep.impact.clientsHurt = out.clients.size;
+      return out;
     });
     const flows = this.hurt.map((h, f) => ({
       flow: h.label,
@@ -186,7 +192,7 @@ export class ImpactTracker {
     }));
     // The worst first: flows hurt by loops, then by longest stall, then by retransmissions.
     flows.sort((a, b) => b.loopIndices.length - a.loopIndices.length || b.longestStallMs - a.longestStallMs || b.retransmissions - a.retransmissions);
-    return { tcpFlows: this.tcpFlows, retransmissions: this.retransmissions, stalls, flows: flows.slice(0, MAX_FLOWS_LISTED), flowsTotal: flows.length };
+    return { tcpFlows: this.tcpFlows, retransmissions: this.retransmissions, stalls, flows: flows.slice(0, MAX_FLOWS_LISTED), flowsTotal: flows.length, episodeFlows };
   }
 
   /**
@@ -247,10 +253,11 @@ export class ImpactTracker {
     this.stallEnd.push(s.endUs);
     this.stallFlow.push(f);
     this.stallFrame.push(s.firstFrame);
+    this.stallUnanswered.push(s.unanswered);
   }
 
   private endFlow(entry: FlowEntry): void {
-    const s = entry.state.finish(this.stallUs);
+    const s = entry.state.finish(this.stallUs, this.nowUs);
     if (s) this.recordStall(entry, s);
   }
 

@@ -19,6 +19,8 @@ export interface StallSpan {
   startUs: number;
   endUs: number;
   firstFrame: number;
+  /** The data was never acknowledged before the flow's packets stopped (`endUs` is its last packet). */
+  unanswered: boolean;
 }
 
 export class TcpFlowState {
@@ -76,11 +78,16 @@ export class TcpFlowState {
     return retransmission;
   }
 
-  /** At the end of the capture (or eviction): a wait still open counts up to the flow's last packet. */
-  finish(stallUs: number): StallSpan | null {
+  /**
+   * At the end of the capture (or eviction), `nowUs` being the capture's time then: a wait still open is a stall
+   * when nothing moved for longer than the threshold since it began. Its end is the flow's last packet: a SYN
+   * lost in a loop whose client gave up shows no packet after it, yet the connection was dead from then on.
+   */
+  finish(stallUs: number, nowUs: number): StallSpan | null {
     if (!this.waiting) return null;
     this.waiting = false;
-    return this.endWait(this.lastUs, stallUs);
+    if (nowUs - this.waitSinceUs <= stallUs) return null;
+    return { startUs: this.waitSinceUs, endUs: this.lastUs, firstFrame: this.waitFrame, unanswered: true };
   }
 
   private outstanding(side: number): boolean {
@@ -95,6 +102,6 @@ export class TcpFlowState {
   }
 
   private endWait(timeUs: number, stallUs: number): StallSpan | null {
-    return timeUs - this.waitSinceUs > stallUs ? { startUs: this.waitSinceUs, endUs: timeUs, firstFrame: this.waitFrame } : null;
+    return timeUs - this.waitSinceUs > stallUs ? { startUs: this.waitSinceUs, endUs: timeUs, firstFrame: this.waitFrame, unanswered: false } : null;
   }
 }

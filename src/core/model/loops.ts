@@ -99,6 +99,11 @@ export interface TcpStall {
   /** Loop episode ids that overlap the stall. */
   loops: string[];
   firstFrame: number;
+  /**
+   * true when the flow's data was never acknowledged before its packets stopped (e.g. a SYN lost in a loop and
+   * the client gave up): `end` is then the flow's last packet, so the wait lasted at least `durationMs` (may be 0).
+   */
+  unanswered?: boolean;
 }
 
 export interface FlowImpact {
