@@ -1,0 +1,257 @@
+/**
+ * The Report turned into typed columns once, when it arrives: sightings per episode, events per lane, the
+ * density and throttling series. The views then draw from these arrays only (no per-point objects).
+ * Nothing here decides anything about the incident: grouping and ordering for display only.
+ */
+import type { EventKind, LogEvent, LoopEpisode, Report } from '../src/core/model';
+
+export interface EpisodeColumns {
+  episode: LoopEpisode;
+  /** Sightings sorted by time. */
+  timeUs: Float64Array;
+  ttl: Uint8Array;
+  frame: Float64Array;
+  stream: Int32Array;
+  direction: Uint8Array;
+  minTtl: number;
+  maxTtl: number;
+  /** Sighting indices grouped by stream (time order inside each): `byStream[streamStart[s]..streamStart[s+1]]`. */
+  byStream: Uint32Array;
+  streamStart: Uint32Array;
+}
+
+/** A lane of the timeline: one source (process / parser) of one group (host, or file when no host is known). */
+export interface Lane {
+  key: string;
+  label: string;
+  group: number;
+}
+
+export interface LaneGroup {
+  key: string;
+  label: string;
+  lanes: number[];
+}
+
+/** Display rank of an event kind on the timeline: higher wins when several share a pixel. 0 = not drawn in lanes. */
+export const KIND_RANK: Record<EventKind, number> = {
+  'bgp-peer-down': 6,
+  'process-restart': 5,
+  'container-restart': 5,
+  'pod-killed': 5,
+  'bgp-peer-up': 4,
+  'bgp-state-change': 3,
+  'probe-failed': 2,
+  other: 1,
+  'cpu-throttled': 0,
+  'request-timeout': 0,
+  'slow-response': 0,
+};
+export const MAX_RANK = 6;
+
+export interface EventColumns {
+  lanes: Lane[];
+  groups: LaneGroup[];
+  /** Lane-major: events of lane l are [laneStart[l], laneStart[l+1]), in time order. */
+  laneStart: Uint32Array;
+  timeUs: Float64Array;
+  rank: Uint8Array;
+  /** Index into Report.events. */
+  eventIndex: Uint32Array;
+  /** Report.events index -> lane (for chain connectors), -1 for events drawn outside lanes. */
+  laneOfEvent: Int32Array;
+  /** Timeouts and slow responses, sorted by time (the density strip). */
+  responseTimeUs: Float64Array;
+  /** CPU throttling samples, sorted by time, and their throttled time (ms; periods when no time is given). */
+  throttleTimeUs: Float64Array;
+  throttleValue: Float64Array;
+}
+
+export interface ReportColumns {
+  report: Report;
+  episodes: EpisodeColumns[];
+  events: EventColumns;
+  stallStartUs: Float64Array;
+  stallEndUs: Float64Array;
+  /** The Report's whole time span (loops, events, stalls), epoch µs. */
+  startUs: number;
+  endUs: number;
+  sightings: number;
+}
+
+/** Indices 0..n-1 ordered by `key` (stable), without building an object per index. */
+function orderBy(key: ArrayLike<number>): Uint32Array {
+  const order = new Uint32Array(key.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < key.length && sorted; i++) if (key[i]! < key[i - 1]!) sorted = false;
+  if (!sorted) order.sort((a, b) => key[a]! - key[b]! || a - b);
+  return order;
+}
+
+export function episodeColumns(episode: LoopEpisode): EpisodeColumns {
+  const l = episode.ladder;
+  const n = Math.min(l.timeUs.length, l.ttl.length, l.frame.length, l.stream.length, l.direction.length);
+  const order = orderBy(n === l.timeUs.length ? l.timeUs : l.timeUs.slice(0, n));
+  const timeUs = new Float64Array(n);
+  const ttl = new Uint8Array(n);
+  const frame = new Float64Array(n);
+  const stream = new Int32Array(n);
+  const direction = new Uint8Array(n);
+  let minTtl = 255;
+  let maxTtl = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order[j]!;
+    timeUs[j] = l.timeUs[i]!;
+    const t = l.ttl[i]! & 255;
+    ttl[j] = t;
+    if (t < minTtl) minTtl = t;
+    if (t > maxTtl) maxTtl = t;
+    frame[j] = l.frame[i]!;
+    stream[j] = l.stream[i]!;
+    direction[j] = l.direction[i]!;
+  }
+  if (n === 0) minTtl = maxTtl = 0;
+  // Counting sort by stream keeps time order inside each stream (the staircase of one packet).
+  const streams = Math.max(episode.streams.length, 0);
+  const streamStart = new Uint32Array(streams + 2);
+  const slot = (s: number): number => (s >= 0 && s < streams ? s : streams);
+  for (let j = 0; j < n; j++) streamStart[slot(stream[j]!) + 1]!++;
+  for (let s = 0; s < streams + 1; s++) streamStart[s + 1]! += streamStart[s]!;
+  const fill = streamStart.slice(0, streams + 1);
+  const byStream = new Uint32Array(n);
+  for (let j = 0; j < n; j++) byStream[fill[slot(stream[j]!)]!++] = j;
+  return { episode, timeUs, ttl, frame, stream, direction, minTtl, maxTtl, byStream, streamStart };
+}
+
+function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+function laneOf(e: LogEvent): { group: string; lane: string } {
+  const group = e.host ?? e.pod ?? baseName(e.source.file);
+  return { group, lane: e.process ?? e.container ?? e.source.format };
+}
+
+export function eventColumns(events: LogEvent[]): EventColumns {
+  const groups: LaneGroup[] = [];
+  const lanes: Lane[] = [];
+  const groupIndex = new Map<string, number>();
+  const laneIndex = new Map<string, number>();
+  const laneOfEvent = new Int32Array(events.length).fill(-1);
+  const laneCounts: number[] = [];
+  let responses = 0;
+  let throttles = 0;
+  events.forEach((e, i) => {
+    if (e.kind === 'request-timeout' || e.kind === 'slow-response') return void responses++;
+    if (e.kind === 'cpu-throttled') return void throttles++;
+    const { group, lane } = laneOf(e);
+    let g = groupIndex.get(group);
+    if (g === undefined) {
+      g = groups.push({ key: group, label: group, lanes: [] }) - 1;
+      groupIndex.set(group, g);
+    }
+    const key = `${group}\u0000${lane}`;
+    let l = laneIndex.get(key);
+    if (l === undefined) {
+      l = lanes.push({ key, label: lane, group: g }) - 1;
+      laneIndex.set(key, l);
+      groups[g]!.lanes.push(l);
+      laneCounts.push(0);
+    }
+    laneOfEvent[i] = l;
+    laneCounts[l]!++;
+  });
+  // Lanes are laid out group by group; renumber so lane order follows the groups.
+  const renumber = new Int32Array(lanes.length);
+  const ordered: Lane[] = [];
+  for (const g of groups) {
+    g.lanes = g.lanes.map((l) => {
+      renumber[l] = ordered.push(lanes[l]!) - 1;
+      return renumber[l]!;
+    });
+  }
+  const laneStart = new Uint32Array(ordered.length + 1);
+  for (let old = 0; old < lanes.length; old++) laneStart[renumber[old]! + 1] = laneCounts[old]!;
+  for (let l = 0; l < ordered.length; l++) laneStart[l + 1]! += laneStart[l]!;
+  const total = laneStart[ordered.length]!;
+  const timeUs = new Float64Array(total);
+  const rank = new Uint8Array(total);
+  const eventIndex = new Uint32Array(total);
+  const fill = laneStart.slice(0, ordered.length);
+  const responseTimeUs = new Float64Array(responses);
+  const throttleTimeUs = new Float64Array(throttles);
+  const throttleValue = new Float64Array(throttles);
+  let r = 0;
+  let t = 0;
+  events.forEach((e, i) => {
+    if (laneOfEvent[i]! >= 0) {
+      const l = renumber[laneOfEvent[i]!]!;
+      laneOfEvent[i] = l;
+      const j = fill[l]!++;
+      timeUs[j] = e.timeUs;
+      rank[j] = KIND_RANK[e.kind] ?? 1;
+      eventIndex[j] = i;
+    } else if (e.kind === 'cpu-throttled') {
+      throttleTimeUs[t] = e.timeUs;
+      throttleValue[t++] = e.throttledMs ?? e.throttledPeriods ?? 1;
+    } else {
+      responseTimeUs[r++] = e.timeUs;
+    }
+  });
+  // Report events are in time order; a lane could still be out of order if a source had a clock step, so sort.
+  for (let l = 0; l < ordered.length; l++) sortLane(timeUs, rank, eventIndex, laneStart[l]!, laneStart[l + 1]!);
+  responseTimeUs.sort();
+  const tOrder = orderBy(throttleTimeUs);
+  return {
+    lanes: ordered,
+    groups,
+    laneStart,
+    timeUs,
+    rank,
+    eventIndex,
+    laneOfEvent,
+    responseTimeUs,
+    throttleTimeUs: Float64Array.from(tOrder, (i) => throttleTimeUs[i]!),
+    throttleValue: Float64Array.from(tOrder, (i) => throttleValue[i]!),
+  };
+}
+
+function sortLane(timeUs: Float64Array, rank: Uint8Array, eventIndex: Uint32Array, from: number, to: number): void {
+  const order = orderBy(timeUs.subarray(from, to));
+  if (order.every((v, i) => v === i)) return;
+  const t = timeUs.slice(from, to);
+  const r = rank.slice(from, to);
+  const e = eventIndex.slice(from, to);
+  order.forEach((src, k) => {
+    timeUs[from + k] = t[src]!;
+    rank[from + k] = r[src]!;
+    eventIndex[from + k] = e[src]!;
+  });
+}
+
+export function reportColumns(report: Report): ReportColumns {
+  const episodes = report.loops.map(episodeColumns);
+  const events = eventColumns(report.events);
+  const stalls = report.impact?.stalls ?? [];
+  const stallStartUs = Float64Array.from(stalls, (s) => s.startUs);
+  const stallEndUs = Float64Array.from(stalls, (s) => s.startUs + s.durationMs * 1000);
+  let startUs = Infinity;
+  let endUs = -Infinity;
+  const take = (a: number, b = a): void => {
+    if (Number.isFinite(a) && a < startUs) startUs = a;
+    if (Number.isFinite(b) && b > endUs) endUs = b;
+  };
+  for (const e of episodes) take(e.episode.startUs, e.episode.endUs);
+  for (const e of report.events) take(e.timeUs);
+  for (let i = 0; i < stallStartUs.length; i++) take(stallStartUs[i]!, stallEndUs[i]!);
+  if (!Number.isFinite(startUs)) startUs = endUs = Date.parse(report.generatedAt) * 1000 || 0;
+  // A Report with a single instant still needs a window to draw into.
+  if (endUs - startUs < 1000) {
+    startUs -= 500;
+    endUs += 500;
+  }
+  const sightings = episodes.reduce((n, e) => n + e.timeUs.length, 0);
+  return { report, episodes, events, stallStartUs, stallEndUs, startUs, endUs, sightings };
+}

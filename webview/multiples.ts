@@ -1,0 +1,70 @@
+/**
+ * Small multiples: one small ladder per loop episode, so a Report with dozens of loops reads at a glance.
+ * Each is a button (keyboard reachable); choosing one shows it in the big ladder.
+ */
+import type { EpisodeColumns } from './columns';
+import { el, fitCanvas, setChildren } from './dom';
+import { drawLadder } from './ladderDraw';
+import type { Palette } from './theme';
+import { formatDuration } from '../src/host/format';
+
+/** Beyond this many episodes the overview lists the rest by name only (each small ladder is a canvas). */
+export const MAX_MULTIPLES = 120;
+const W = 168;
+const H = 56;
+
+export class MultiplesView {
+  readonly root = el('section', { class: 'multiples', 'aria-label': 'Loop episodes' });
+  drawnEpisodes = 0;
+  drawnPoints = 0;
+  private buttons: HTMLButtonElement[] = [];
+
+  constructor(
+    private palette: Palette,
+    private readonly onChoose: (index: number) => void,
+  ) {}
+
+  setPalette(p: Palette, episodes: EpisodeColumns[], selected: number, windowUs?: [number, number]): void {
+    this.palette = p;
+    this.render(episodes, selected, windowUs);
+  }
+
+  render(episodes: EpisodeColumns[], selected: number, windowUs?: [number, number]): void {
+    this.root.hidden = episodes.length < 2;
+    this.buttons = [];
+    this.drawnEpisodes = 0;
+    this.drawnPoints = 0;
+    const items: HTMLElement[] = [];
+    episodes.slice(0, MAX_MULTIPLES).forEach((c, index) => {
+      const e = c.episode;
+      const canvas = el('canvas', { 'aria-hidden': 'true' });
+      const outside = windowUs !== undefined && (e.endUs < windowUs[0] || e.startUs > windowUs[1]);
+      const button = el(
+        'button',
+        { class: `multiple${index === selected ? ' selected' : ''}${outside ? ' outside' : ''}`, 'aria-pressed': String(index === selected), title: `${e.id}: ${e.start} – ${e.end}` },
+        canvas,
+        el('span', { class: 'multiple-label' }, `${e.id} · ${formatDuration(e.durationMs)} · step ${e.ttlStep} · ${e.loopedPackets} pkts`),
+      );
+      button.addEventListener('click', () => this.onChoose(index));
+      button.addEventListener('keydown', (ev) => this.arrow(ev, index));
+      this.buttons.push(button);
+      items.push(button);
+      const { ctx } = fitCanvas(canvas, W, H);
+      const pad = Math.max(1, (e.endUs - e.startUs) * 0.02);
+      const stats = drawLadder(ctx, c, { x: 0, y: 0, width: W, height: H }, e.startUs - pad, e.endUs + pad, this.palette.directions.slice(0, Math.max(1, e.macPairs.length)), 2);
+      this.drawnEpisodes++;
+      this.drawnPoints += stats.points;
+    });
+    if (episodes.length > MAX_MULTIPLES) {
+      items.push(el('p', { class: 'more' }, `${episodes.length - MAX_MULTIPLES} more episodes: select an interval on the timeline to reach them.`));
+    }
+    setChildren(this.root, el('h2', {}, `Loop episodes (${episodes.length})`), el('div', { class: 'multiples-grid' }, ...items));
+  }
+
+  private arrow(ev: KeyboardEvent, index: number): void {
+    const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
+    if (!step) return;
+    ev.preventDefault();
+    this.buttons[Math.min(this.buttons.length - 1, Math.max(0, index + step))]?.focus();
+  }
+}
