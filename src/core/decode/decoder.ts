@@ -13,7 +13,7 @@ function newIpLayer(): IpLayer {
   return {
     version: 4, offset: 0, available: 0, quoted: false, hdrLen: 0, lengthField: 0, id: 0, df: false, mf: false,
     fragOffset: 0, v6Fragment: false, ttl: 0, proto: 0, upperProto: 0, upperOffset: -1, srcOffset: -1,
-    dstOffset: -1, src4: 0, dst4: 0, validBytes: 0, payloadEnd: 0,
+    dstOffset: -1, routeDstOffset: -1, optionsReadable: true, src4: 0, dst4: 0, validBytes: 0, payloadEnd: 0,
   };
 }
 
@@ -30,6 +30,7 @@ export function createDecodedPacket(): DecodedPacket {
     srcMac: -1,
     dstMac: -1,
     vlanIds: new Uint16Array(MAX_VLAN_TAGS),
+    vlanTpids: new Uint16Array(MAX_VLAN_TAGS),
     vlanCount: 0,
     mplsLabels: new Uint32Array(MAX_MPLS_LABELS),
     mplsCount: 0,

@@ -25,7 +25,7 @@ function startLayer(out: DecodedPacket, d: Uint8Array, off: number, depth: numbe
   l.available = d.length - off;
   l.quoted = quoted;
   l.hdrLen = 0; l.lengthField = 0; l.id = 0; l.df = false; l.mf = false; l.fragOffset = 0; l.v6Fragment = false;
-  l.ttl = 0; l.proto = 0; l.upperProto = 0; l.upperOffset = -1; l.srcOffset = -1; l.dstOffset = -1;
+  l.ttl = 0; l.proto = 0; l.upperProto = 0; l.upperOffset = -1; l.srcOffset = -1; l.dstOffset = -1; l.routeDstOffset = -1; l.optionsReadable = true;
   l.src4 = 0; l.dst4 = 0; l.validBytes = 0; l.payloadEnd = off;
   return l;
 }
@@ -80,6 +80,11 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: Decoded
     l.dstOffset = off + 16;
     l.dst4 = u32(d, off + 16);
   }
+  if (l.hdrLen > 20 && l.validBytes >= 20) {
+    const r = sourceRouteDestination(d, off + 20, off + l.hdrLen, off + l.validBytes);
+    l.optionsReadable = r !== OPTIONS_CUT;
+    l.routeDstOffset = r >= 0 ? r : -1;
+  }
   if (l.validBytes < l.hdrLen) return stopShort(out, d, off, pktEnd, 'IPv4 header');
   l.upperOffset = off + l.hdrLen;
   if (l.fragOffset !== 0) {
@@ -88,6 +93,59 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: Decoded
     return;
   }
   decodeIpPayload(d, l.proto, l.upperOffset, pktEnd, out, depth, out.ipCount - 1, quoted);
+}
+
+const OPTIONS_CUT = -2;
+
+/**
+ * Walks IPv4 options (RFC 791) looking for loose (131) or strict (137) source routing; returns the offset of the
+ * route's last address, -1 when there is none, or OPTIONS_CUT when the walk needs a byte beyond `captured`.
+ * A malformed option list ends the walk.
+ */
+function sourceRouteDestination(d: Uint8Array, p: number, end: number, captured: number): number {
+  let found = -1;
+  while (p < end) {
+    if (p + 2 > captured && !(p < captured && (d[p] === 0 || d[p] === 1))) return OPTIONS_CUT;
+    const type = d[p]!;
+    if (type === 0) break; // end of option list
+    if (type === 1) {
+      p++; // no-operation
+      continue;
+    }
+    if (end - p < 2) break;
+    const len = d[p + 1]!;
+    if (len < 2 || p + len > end) break;
+    if ((type === 131 || type === 137) && len >= 7) found = p + len - 4;
+    p += len;
+  }
+  return found;
+}
+
+const OPTIONS_BAD = -1;
+const OPTIONS_OK = 0;
+const OPTIONS_JUMBO = 1;
+
+/**
+ * Walks the option TLVs of a hop-by-hop or destination options header: OPTIONS_BAD when one runs past the header
+ * (Wireshark stops there as malformed), OPTIONS_JUMBO when a Jumbo Payload option (0xC2) is present.
+ */
+function walkOptions(d: Uint8Array, p: number, end: number): number {
+  let result = OPTIONS_OK;
+  while (p < end) {
+    const type = d[p]!;
+    if (type === 0) {
+      p++; // Pad1
+      continue;
+    }
+    if (end - p < 2) return OPTIONS_BAD;
+    const len = d[p + 1]!;
+    if (p + 2 + len > end) return OPTIONS_BAD;
+    if (type === 0xc2) result = OPTIONS_JUMBO;
+    // Wireshark reads a Home Address option's 16-byte address whatever its length field says.
+    p += type === 0xc9 ? 18 : 2 + len;
+    if (p > end) return OPTIONS_BAD;
+  }
+  return result;
 }
 
 /** Extension headers Wireshark shows as their own layer, by next-header value. */
@@ -129,6 +187,8 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
   for (let count = 0; ; count++) {
     const name = extHeaderName(nh);
     if (name === null) break;
+    // Wireshark shows nothing of a quoted packet's extension header when none of it was captured.
+    if (quoted && p >= pktEnd) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
     if (count >= MAX_IPV6_EXT_HEADERS) {
       return stopAt(out, StopReason.LimitReached, p, `more than ${MAX_IPV6_EXT_HEADERS} IPv6 extension headers`);
     }
@@ -143,9 +203,20 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
       l.mf = (fo & 1) !== 0;
       l.id = u32(d, p + 4);
     }
+    if (p + len > pktEnd) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
+    if (nh === 0 || nh === 60) {
+      const opts = walkOptions(d, p + 2, p + len);
+      if (opts === OPTIONS_BAD) return stopAt(out, StopReason.Malformed, p, `IPv6 ${name} option runs past its header`);
+      // Payload length 0 with a hop-by-hop header is a jumbogram only if that header says how long it is.
+      if (nh === 0 && l.lengthField === 0 && opts !== OPTIONS_JUMBO) {
+        return stopAt(out, StopReason.Malformed, p, 'IPv6 payload length 0 without a Jumbo Payload option');
+      }
+    }
+    if (nh === 44 && l.lengthField === 0) {
+      return stopAt(out, StopReason.Malformed, p, 'IPv6 fragment in a packet of payload length 0');
+    }
     nh = d[p]!;
     p += len;
-    if (p > pktEnd) return stopShort(out, d, p - len, pktEnd, `IPv6 ${name} header`);
   }
   l.upperProto = nh;
   l.upperOffset = p;

@@ -20,6 +20,9 @@ export const LinkType = {
   PPP_HDLC: 50,
   RAW: 101,
   C_HDLC: 104,
+  IEEE802_11: 105,
+  FRELAY: 107,
+  RADIOTAP: 127,
   LOOP: 108,
   LINUX_SLL: 113,
   ARCNET_LINUX: 129,
@@ -78,9 +81,19 @@ export function decodeLinkLayer(d: Uint8Array, linkType: number, out: DecodedPac
       decodeIpnet(d, end, out);
       return;
     case LinkType.IPOIB:
+      // 20-byte destination and 20-byte source hardware addresses, the ethertype, 2 reserved bytes.
       pushProtocol(out, 'ipoib');
-      if (end < 4) return stopShort(out, d, 0, end, 'IPoIB header');
-      decodeEthertype(d, u16(d, 0), 4, end, out, 0);
+      if (end < 44) return stopShort(out, d, 0, end, 'IPoIB header');
+      decodeEthertype(d, u16(d, 40), 44, end, out, 0);
+      return;
+    case LinkType.FRELAY:
+      decodeFrameRelay(d, end, out);
+      return;
+    case LinkType.IEEE802_11:
+      decodeIeee80211(d, 0, end, out);
+      return;
+    case LinkType.RADIOTAP:
+      decodeRadiotap(d, end, out);
       return;
     case LinkType.ARCNET_LINUX:
       decodeArcnet(d, end, out);
@@ -110,8 +123,8 @@ export function decodeEthernet(d: Uint8Array, off: number, end: number, out: Dec
 
 /** Names Wireshark gives ethertypes we recognise but do not decode further. */
 const ETHERTYPE_NAMES: Record<number, string> = {
-  0x0806: 'arp', 0x8035: 'rarp', 0x8863: 'pppoed', 0x88cc: 'lldp', 0x9000: 'loop', 0x8809: 'slow',
-  0x88e5: 'macsec', 0x8906: 'fcoe', 0x888e: 'eapol', 0x22f3: 'trill', 0x8926: 'vntag',
+  0x0806: 'arp', 0x8035: 'arp', 0x8863: 'pppoed', 0x88cc: 'lldp', 0x9000: 'loop', 0x8809: 'slow',
+  0x88e5: 'macsec', 0x8906: 'fcoe', 0x888e: 'eapol', 0x22f3: 'trill', 0x8926: 'vntag', 0x88a2: 'aoe', 0x88ca: 'tipc', 0x08ff: 'bpq',
 };
 
 /** Dispatches on an ethertype; the caller has pushed its own name (and `ethertype` where Wireshark shows it). */
@@ -127,6 +140,8 @@ export function decodeEthertype(d: Uint8Array, type: number, off: number, end: n
       return decodeVlan(d, off, end, out, depth, 'vlan');
     case 0x88a8:
       return decodeVlan(d, off, end, out, depth, 'ieee8021ad');
+    case 0x8926:
+      return decodeVnTag(d, off, end, out, depth);
     case 0x8847:
     case 0x8848:
       return decodeMpls(d, off, end, out, depth);
@@ -141,12 +156,21 @@ export function decodeEthertype(d: Uint8Array, type: number, off: number, end: n
   }
 }
 
+/** Cisco VN-Tag (802.1Qbh): 4 bytes of tag, then the next ethertype. */
+function decodeVnTag(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  pushProtocol(out, 'vntag');
+  if (end - off < 6) return stopShort(out, d, off, end, 'VN-Tag');
+  pushProtocol(out, 'ethertype');
+  decodeEthertype(d, u16(d, off + 4), off + 6, end, out, depth);
+}
+
 function decodeVlan(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, name: string): void {
   pushProtocol(out, name);
   if (end - off < 4) return stopShort(out, d, off, end, `${name} tag`);
   if (out.vlanCount >= out.vlanIds.length) {
     return stopAt(out, StopReason.LimitReached, off, `more than ${out.vlanIds.length} VLAN tags`);
   }
+  out.vlanTpids[out.vlanCount] = u16(d, off - 2);
   out.vlanIds[out.vlanCount++] = u16(d, off) & 0x0fff;
   const type = u16(d, off + 2);
   if (type <= 1500) {
@@ -174,8 +198,24 @@ export function decodeMpls(d: Uint8Array, off: number, end: number, out: Decoded
   if (p >= end) return;
   const version = d[p]! >> 4;
   if (version === 4 || version === 6) return decodeIpByVersion(d, p, end, out, depth + 1, false);
-  // Pseudowires (with or without control word) are told apart only by heuristics; we stop here.
+  // An Ethernet pseudowire, with a 4-byte control word (first nibble 0) or without, is recognised the way
+  // Wireshark's pwethheuristic does it: an Ethernet header whose ethertype is a common one.
+  if (version === 0 && looksLikeEthernet(d, p + 4, end)) {
+    pushProtocol(out, 'pwethheuristic');
+    pushProtocol(out, 'pwethcw');
+    return decodeEthernet(d, p + 4, end, out, depth + 1);
+  }
+  if (looksLikeEthernet(d, p, end)) {
+    pushProtocol(out, 'pwethheuristic');
+    return decodeEthernet(d, p, end, out, depth + 1);
+  }
   stopAt(out, StopReason.Unsupported, p, `MPLS payload with first nibble ${version} not decoded`);
+}
+
+function looksLikeEthernet(d: Uint8Array, off: number, end: number): boolean {
+  if (end - off < 14) return false;
+  const type = u16(d, off + 12);
+  return type === 0x0800 || type === 0x86dd || type === 0x0806 || type === 0x8100 || type === 0x88a8 || type === 0x8847;
 }
 
 function decodePppoeSession(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
@@ -228,6 +268,11 @@ function decodeNull(d: Uint8Array, end: number, out: DecodedPacket, bigEndian: b
   if (family === 2) return decodeIpv4(d, 4, end, out, 0, false);
   // AF_INET6 differs per BSD: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (Darwin); 10 is Linux.
   if (family === 24 || family === 28 || family === 30 || family === 10) return decodeIpv6(d, 4, end, out, 0, false);
+  // Some captures put a Cisco HDLC-like header (0F 00 + ethertype) on the loopback link; Wireshark then goes by
+  // the ethertype in the low half.
+  const ethertype = u16(d, 2);
+  if (family > 0xffff && ethertype === 0x0800) return decodeIpv4(d, 4, end, out, 0, false);
+  if (family > 0xffff && ethertype === 0x86dd) return decodeIpv6(d, 4, end, out, 0, false);
   pushProtocol(out, 'data');
   stopAt(out, StopReason.Unsupported, 4, `loopback address family ${family} not decoded`);
 }
@@ -309,6 +354,67 @@ function decodeIpnet(d: Uint8Array, end: number, out: DecodedPacket): void {
   if (family === 2) return decodeIpv4(d, 24, end, out, 0, false);
   if (family === 26) return decodeIpv6(d, 24, end, out, 0, false);
   stopAt(out, StopReason.Unsupported, 24, `IPNET family ${family} not decoded`);
+}
+
+/**
+ * Frame Relay: a 2-4 byte address (the last byte has the EA bit set), then either Q.933 UI (03) and an NLPID
+ * (CC IPv4, 8E IPv6) or, in Cisco's encapsulation, an ethertype.
+ */
+function decodeFrameRelay(d: Uint8Array, end: number, out: DecodedPacket): void {
+  pushProtocol(out, 'fr');
+  let p = 0;
+  while (p < end && p < 4 && (d[p]! & 1) === 0) p++;
+  p++;
+  if (end - p < 2) return stopShort(out, d, p, end, 'Frame Relay header');
+  if (d[p] === 0x03) {
+    const nlpid = d[p + 1]!;
+    if (nlpid === 0xcc) return decodeIpv4(d, p + 2, end, out, 0, false);
+    if (nlpid === 0x8e) return decodeIpv6(d, p + 2, end, out, 0, false);
+    return stopAt(out, StopReason.Unsupported, p + 1, `Frame Relay NLPID 0x${nlpid.toString(16)} not decoded`);
+  }
+  const type = u16(d, p);
+  if (type === 0x0800) return decodeIpv4(d, p + 2, end, out, 0, false);
+  if (type === 0x86dd) return decodeIpv6(d, p + 2, end, out, 0, false);
+  stopAt(out, StopReason.Unsupported, p, `Frame Relay type 0x${type.toString(16)} not decoded`);
+}
+
+/** Radiotap: a little-endian header length at byte 2, then an 802.11 frame. */
+function decodeRadiotap(d: Uint8Array, end: number, out: DecodedPacket): void {
+  pushProtocol(out, 'radiotap');
+  if (end < 4) return stopShort(out, d, 0, end, 'radiotap header');
+  const len = u16le(d, 2);
+  if (len < 8 || len > end) return stopShort(out, d, 0, len > end ? end : 0, 'radiotap header');
+  pushProtocol(out, 'wlan_radio');
+  decodeIeee80211(d, len, end, out);
+}
+
+/**
+ * IEEE 802.11 data frames: 24-byte header (+6 with four addresses, +2 QoS control, +4 HT control), then
+ * LLC/SNAP and an ethertype. Protected (encrypted) and non-data frames stop there.
+ */
+function decodeIeee80211(d: Uint8Array, off: number, end: number, out: DecodedPacket): void {
+  pushProtocol(out, 'wlan');
+  if (end - off < 24) return stopShort(out, d, off, end, '802.11 header');
+  const fc = d[off]!;
+  const flags = d[off + 1]!;
+  const type = (fc >> 2) & 3;
+  const subtype = fc >> 4;
+  if (type !== 2) return stopAt(out, StopReason.Unsupported, off, `802.11 frame type ${type} carries no packet`);
+  if ((flags & 0x40) !== 0) return stopAt(out, StopReason.Unsupported, off, '802.11 protected frame not decoded');
+  let hl = 24;
+  if ((flags & 3) === 3) hl += 6;
+  if ((subtype & 8) !== 0) {
+    hl += 2;
+    if ((flags & 0x80) !== 0) hl += 4;
+  }
+  if ((subtype & 4) !== 0) return; // null data: no body
+  const p = off + hl;
+  if (end - p < 8) return stopShort(out, d, p, end, '802.11 LLC/SNAP header');
+  pushProtocol(out, 'llc');
+  if (d[p] !== 0xaa || d[p + 1] !== 0xaa || d[p + 2] !== 0x03) {
+    return stopAt(out, StopReason.Unsupported, p, '802.2 LLC without SNAP not decoded');
+  }
+  decodeEthertype(d, u16(d, p + 6), p + 8, end, out, 0);
 }
 
 /** Linux ARCNET: source, destination, 2-byte offset, then the ARCNET protocol id (RFC 1201 or RFC 1051). */

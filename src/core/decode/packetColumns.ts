@@ -6,7 +6,7 @@
  */
 import type { Frame } from '../capture/types';
 import type { DecodedPacket, IpLayer, TransportFacts } from './types';
-import { ipv4Text, ipv6TextAt } from './text';
+import { ipv4Text, ipv4TextAt, ipv6TextAt } from './text';
 import { wtapEncap } from './wtapEncap';
 
 export const PACKET_COLUMNS = [
@@ -47,12 +47,31 @@ function ip6Addr(data: Uint8Array, l: IpLayer, which: 'src' | 'dst'): string {
   return ipv6TextAt(data, l.offset + (which === 'src' ? 8 : 24));
 }
 
-function joinIp(p: DecodedPacket, version: 4 | 6, end: number, value: (l: IpLayer) => string): string {
+function joinIp(p: DecodedPacket, version: 4 | 6, end: number, value: (l: IpLayer) => string | null): string {
   let s = '';
   for (let i = 0; i < p.ipCount; i++) {
     const l = p.ipLayers[i]!;
     if (l.version !== version || l.validBytes < end) continue;
-    s += (s === '' ? '' : ',') + value(l);
+    const v = value(l);
+    if (v !== null) s += (s === '' ? '' : ',') + v;
+  }
+  return s;
+}
+
+/**
+ * With a source route option, Wireshark's ip.dst is the route's final destination; it reads the options first, so
+ * when they are cut by the capture there is no ip.dst at all (see IpLayer.optionsReadable).
+ */
+function ip4Dst(d: Uint8Array, l: IpLayer): string {
+  return l.routeDstOffset >= 0 ? ipv4TextAt(d, l.routeDstOffset) : ipv4Text(l.dst4);
+}
+
+/** vlan.id covers 802.1Q tags only: Wireshark names 802.1ad (S-tag) ids ieee8021ad.id. */
+function vlanIds(p: DecodedPacket): string {
+  let s = '';
+  for (let i = 0; i < p.vlanCount; i++) {
+    if (p.vlanTpids[i] === 0x88a8) continue;
+    s += (s === '' ? '' : ',') + String(p.vlanIds[i]);
   }
   return s;
 }
@@ -89,7 +108,7 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
   const v4 = firstIp(p, 4);
   const b4 = v4 === null ? -1 : v4.validBytes;
   cells[k++] = has(b4 >= IP4_END.src, () => ipv4Text(v4!.src4));
-  cells[k++] = has(b4 >= IP4_END.dst, () => ipv4Text(v4!.dst4));
+  cells[k++] = has(b4 >= IP4_END.dst && v4!.optionsReadable, () => ip4Dst(d, v4!));
   cells[k++] = has(b4 >= IP4_END.hdrLen, () => String(v4!.hdrLen));
   // Total length 0 (TSO / BIG TCP): tshark shows the length of the data it was handed (corpus quirk 5).
   cells[k++] = has(b4 >= IP4_END.len, () => String(v4!.lengthField !== 0 ? v4!.lengthField : frame.origLen - v4!.offset));
@@ -112,9 +131,10 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
   const bt = tcp === null ? -1 : tcp.validBytes;
   cells[k++] = has(bt >= 2, () => String(tcp!.srcPort));
   cells[k++] = has(bt >= 4, () => String(tcp!.dstPort));
-  cells[k++] = has(bt >= 8, () => String(tcp!.seq));
-  cells[k++] = has(bt >= 12, () => String(tcp!.ack));
-  cells[k++] = has(bt >= 14, () => String(tcp!.flags));
+  // Wireshark reads the whole fixed TCP header before it shows sequence, acknowledgment and flags.
+  cells[k++] = has(bt >= 20, () => String(tcp!.seq));
+  cells[k++] = has(bt >= 20, () => String(tcp!.ack));
+  cells[k++] = has(bt >= 20, () => String(tcp!.flags));
 
   const udp = firstTransport(p, 17);
   const bu = udp === null ? -1 : udp.validBytes;
@@ -125,16 +145,17 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
   for (const proto of [1, 58]) {
     const ic = firstTransport(p, proto);
     const bi = ic === null ? -1 : ic.validBytes;
-    cells[k++] = has(bi >= 1, () => String(ic!.icmpType));
-    cells[k++] = has(bi >= 2, () => String(ic!.icmpCode));
+    // Type and code are shown once the 4-byte type/code/checksum part is there.
+    cells[k++] = has(bi >= 4, () => String(ic!.icmpType));
+    cells[k++] = has(bi >= 4, () => String(ic!.icmpCode));
   }
 
   cells[k++] = joinIp(p, 4, IP4_END.src, (l) => ipv4Text(l.src4));
-  cells[k++] = joinIp(p, 4, IP4_END.dst, (l) => ipv4Text(l.dst4));
+  cells[k++] = joinIp(p, 4, IP4_END.dst, (l) => (l.optionsReadable ? ip4Dst(d, l) : null));
   cells[k++] = joinIp(p, 4, IP4_END.proto, (l) => String(l.proto));
   cells[k++] = joinIp(p, 6, IP6_END.src, (l) => ip6Addr(d, l, 'src'));
   cells[k++] = joinIp(p, 6, IP6_END.dst, (l) => ip6Addr(d, l, 'dst'));
   cells[k++] = joinIp(p, 6, IP6_END.nxt, (l) => String(l.proto));
-  cells[k++] = joinNumbers(p.vlanIds, p.vlanCount);
+  cells[k++] = vlanIds(p);
   cells[k++] = joinNumbers(p.mplsLabels, p.mplsCount);
 }

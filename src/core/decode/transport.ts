@@ -8,6 +8,7 @@ import { u16, u32 } from './bytes';
 import { nextTransport, pushProtocol, stopAt, stopShort } from './state';
 import { decodeIpv4, decodeIpv6 } from './ip';
 import { decodeGre, decodeUdpTunnel, udpTunnelPort } from './tunnel';
+import { decodeEthernet } from './link';
 
 /** Names Wireshark gives IP protocols we recognise but do not decode. */
 const IP_PROTOCOL_NAMES: Record<number, string> = {
@@ -33,12 +34,27 @@ export function decodeIpPayload(
       return decodeIpv6(d, off, end, out, depth + 1, quoted);
     case 47:
       return decodeGre(d, off, end, out, depth + 1, quoted);
+    case 143:
+      return decodeEthernet(d, off, end, out, depth + 1);
+    case 51:
+      return decodeAuthHeader(d, off, end, out, depth, ipIndex, quoted);
     case 59:
       return; // IPv6 "no next header"
     default:
       if (off < end || IP_PROTOCOL_NAMES[proto] !== undefined) pushProtocol(out, IP_PROTOCOL_NAMES[proto] ?? 'data');
       stopAt(out, StopReason.Unsupported, off, `IP protocol ${proto} not decoded`);
   }
+}
+
+/** IPsec AH over IPv4 (RFC 4302): length in 4-byte units minus 2; what it protects follows in the clear. */
+function decodeAuthHeader(
+  d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, ipIndex: number, quoted: boolean,
+): void {
+  pushProtocol(out, 'ah');
+  if (end - off < 2) return stopShort(out, d, off, end, 'AH header');
+  const len = (d[off + 1]! + 2) * 4;
+  if (end - off < len) return stopShort(out, d, off, end, 'AH header');
+  decodeIpPayload(d, d[off]!, off + len, end, out, depth + 1, ipIndex, quoted);
 }
 
 function startTransport(out: DecodedPacket, proto: number, off: number, ipIndex: number): TransportFacts | null {
@@ -90,8 +106,11 @@ function decodeUdp(d: Uint8Array, off: number, end: number, out: DecodedPacket, 
   if (avail >= 6) t.udpLength = u16(d, off + 4);
   t.validBytes = Math.min(avail, 8);
   if (avail < 8) return stopShort(out, d, off, end, 'UDP header');
-  // Length 0 appears with IPv6 jumbograms; otherwise the field bounds the payload.
-  const udpEnd = t.udpLength >= 8 ? Math.min(end, off + t.udpLength) : end;
+  if (t.udpLength < 8) {
+    // Wireshark stops here too ("bad length value < 8"), even for the length 0 of RFC 2675 jumbograms.
+    return stopAt(out, StopReason.Malformed, off + 4, `UDP length ${t.udpLength} below 8`);
+  }
+  const udpEnd = Math.min(end, off + t.udpLength);
   setPayload(t, off + 8, udpEnd);
   const port = udpTunnelPort(t.srcPort, t.dstPort);
   if (port !== 0 && !quoted) decodeUdpTunnel(port, d, off + 8, udpEnd, out, depth + 1);
@@ -110,7 +129,8 @@ function decodeIcmp(d: Uint8Array, off: number, end: number, out: DecodedPacket,
   if (end - off <= 8) return;
   // A quoted packet inside a quoted packet is shown as data, as Wireshark does.
   if (icmpQuotes(t.icmpType) && !quoted) return decodeIpv4(d, off + 8, end, out, depth + 1, true);
-  pushProtocol(out, 'data');
+  // Only echo request/reply bodies are shown as a `data` layer by Wireshark; other types dissect their own fields.
+  if (t.icmpType === 0 || t.icmpType === 8) pushProtocol(out, 'data');
 }
 
 /** ICMPv6 errors 1-4: destination unreachable, packet too big, time exceeded, parameter problem. */

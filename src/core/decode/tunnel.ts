@@ -16,9 +16,12 @@ const PORT_GENEVE = 6081;
 const PORT_GTP_U = 2152;
 const PORT_GRE_IN_UDP = 4754;
 const PORT_MPLS_IN_UDP = 6635;
+const PORT_TEREDO = 3544;
+const PORT_VXLAN_GPE = 4790;
 
 function isTunnelPort(p: number): boolean {
-  return p === PORT_VXLAN || p === PORT_GENEVE || p === PORT_GTP_U || p === PORT_GRE_IN_UDP || p === PORT_MPLS_IN_UDP;
+  return p === PORT_VXLAN || p === PORT_GENEVE || p === PORT_GTP_U || p === PORT_GRE_IN_UDP || p === PORT_MPLS_IN_UDP ||
+    p === PORT_TEREDO || p === PORT_VXLAN_GPE;
 }
 
 /** The tunnel port of a UDP header, or 0. Like Wireshark, the lower port is tried first. */
@@ -51,7 +54,59 @@ export function decodeUdpTunnel(port: number, d: Uint8Array, off: number, end: n
       return decodeGre(d, off, end, out, depth, false);
     case PORT_MPLS_IN_UDP:
       return decodeMpls(d, off, end, out, depth);
+    case PORT_TEREDO:
+      return decodeTeredo(d, off, end, out, depth);
+    case PORT_VXLAN_GPE:
+      if (end - off < 8) return stopShort(out, d, off, end, 'VXLAN-GPE header');
+      return decodeNextProtocol(d[off + 3]!, d, off + 8, end, out, depth);
   }
+}
+
+/**
+ * VXLAN-GPE / NSH "next protocol" values: 1 IPv4, 2 IPv6, 3 Ethernet, 4 NSH, 5 MPLS.
+ */
+function decodeNextProtocol(next: number, d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  switch (next) {
+    case 1:
+      return decodeIpv4(d, off, end, out, depth, false);
+    case 2:
+      return decodeIpv6(d, off, end, out, depth, false);
+    case 3:
+      return decodeEthernet(d, off, end, out, depth);
+    case 4:
+      return decodeNsh(d, off, end, out, depth);
+    case 5:
+      return decodeMpls(d, off, end, out, depth);
+    default:
+      stopAt(out, StopReason.Unsupported, off, `next protocol ${next} not decoded`);
+  }
+}
+
+/** Network Service Header (RFC 8300): length in 4-byte words in the low 6 bits of byte 1, next protocol in byte 3. */
+function decodeNsh(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  pushProtocol(out, 'nsh');
+  if (tooDeep(out, off, depth)) return;
+  if (end - off < 8) return stopShort(out, d, off, end, 'NSH header');
+  const len = (d[off + 1]! & 0x3f) * 4;
+  if (len < 8) return stopAt(out, StopReason.Malformed, off, `NSH length ${len} below 8`);
+  if (end - off < len) return stopShort(out, d, off, end, 'NSH header');
+  decodeNextProtocol(d[off + 3]!, d, off + len, end, out, depth + 1);
+}
+
+/**
+ * Teredo (RFC 4380) on its UDP port: an optional authentication indicator (00 01), an optional origin indication
+ * (00 00, 8 bytes), then the IPv6 packet.
+ */
+function decodeTeredo(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  pushProtocol(out, 'teredo');
+  let p = off;
+  if (end - p >= 4 && u16(d, p) === 1) {
+    // id length and auth length, the id and auth value, an 8-byte nonce and a confirmation byte
+    p += 4 + d[p + 2]! + d[p + 3]! + 9;
+  }
+  if (end - p >= 2 && u16(d, p) === 0) p += 8;
+  if (p >= end) return stopShort(out, d, p, end, 'Teredo header');
+  decodeIpv6(d, p, end, out, depth, false);
 }
 
 function decodeGeneve(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
@@ -137,10 +192,10 @@ export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedP
       return decodeEthernet(d, p + eh, end, out, depth);
     }
     case 0x8909: {
-      // Cisco MetaData: 6 bytes of version, length, option and SGT, then the carried ethertype.
+      // Cisco MetaData inside GRE: the carried ethertype first, then version, length, option and SGT (8 bytes).
       pushProtocol(out, 'cmd');
       if (end - p < 8) return stopShort(out, d, p, end, 'Cisco MetaData header');
-      return decodeEthertype(d, u16(d, p + 6), p + 8, end, out, depth);
+      return decodeEthertype(d, u16(d, p), p + 8, end, out, depth);
     }
     case 0x2000:
       pushProtocol(out, 'cdp');

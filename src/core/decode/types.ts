@@ -46,6 +46,16 @@ export interface IpLayer {
   upperProto: number;
   /** Offset of the upper-layer header (after options / extension headers), or -1 if not reached. */
   upperOffset: number;
+  /**
+   * IPv4 loose/strict source route option: offset of its last address (the packet's final destination, which
+   * Wireshark shows as ip.dst), or -1.
+   */
+  routeDstOffset: number;
+  /**
+   * false when the IPv4 options could not be walked to their end (or to an end-of-list option) because the capture
+   * stops inside them; Wireshark then shows no ip.dst, as it reads the options before the destination.
+   */
+  optionsReadable: boolean;
   /** Offsets of the source and destination addresses (4 or 16 bytes) in the frame data. */
   srcOffset: number;
   dstOffset: number;
@@ -94,6 +104,8 @@ export interface DecodedPacket {
   dstMac: number;
   /** 802.1Q/802.1ad VLAN ids, outermost first. */
   vlanIds: Uint16Array;
+  /** The tag protocol id of each tag in `vlanIds` (0x8100 802.1Q, 0x88a8 802.1ad, 0x9100 old QinQ). */
+  vlanTpids: Uint16Array;
   vlanCount: number;
   /** MPLS labels, top of stack first. */
   mplsLabels: Uint32Array;

@@ -230,7 +230,11 @@ describe('decodeFrame: other link layers', () => {
     ['PPP', 9, [0x00, 0x21], 'ppp:ip:udp'],
     ['Cisco HDLC', 104, [0x0f, 0x00, 0x08, 0x00], 'chdlc:ip:udp'],
     ['IPNET', 226, [2, 2, 0, 0, ...new Array(20).fill(0)], 'ipnet:ip:udp'],
-    ['IPoIB', 242, [0x08, 0x00, 0, 0], 'ipoib:ip:udp'],
+    ['IPoIB', 242, [...new Array(40).fill(0x11), 0x08, 0x00, 0, 0], 'ipoib:ip:udp'],
+    ['Frame Relay, Cisco encapsulation', 107, [0x80, 0xeb, 0x08, 0x00], 'fr:ip:udp'],
+    ['Frame Relay, Q.933 NLPID', 107, [0x80, 0xeb, 0x03, 0xcc], 'fr:ip:udp'],
+    ['802.11 QoS data', 105, [0x88, 0x01, 0, 0, ...new Array(20).fill(0), 0, 0, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], 'wlan:llc:ip:udp'],
+    ['radiotap + 802.11 data', 127, [0, 0, 8, 0, 0, 0, 0, 0, 0x08, 0x02, 0, 0, ...new Array(20).fill(0), 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], 'radiotap:wlan_radio:wlan:llc:ip:udp'],
   ];
   for (const [name, lt, header, expected] of cases) {
     it(`${name} (${lt}) leads to the IPv4 packet`, () => {
