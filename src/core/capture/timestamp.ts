@@ -1,8 +1,8 @@
 import type { Frame } from './types';
 
 const TWO_32 = 4294967296;
-/** Below this, `hi * 2^32 + lo` and `sec * units` are exact doubles with room for the ±1 correction. */
-const EXACT_LIMIT = 2 ** 52;
+/** Below this, `hi * 2^32 + lo`, `sec * units` and `rem * 1953125` are exact doubles. */
+const EXACT_LIMIT = 2 ** 53;
 const NS_PER_SEC = 1_000_000_000;
 
 /**
@@ -55,20 +55,14 @@ export class TickClock {
       this.setBig(frame, hi, lo);
       return;
     }
+    // For integers a, b below 2^53, Math.floor(a / b) is the exact floor: the correctly rounded quotient is
+    // within a/b * 2^-53 < 1/b of the true one, closer than any integer it could wrongly reach.
     const units = this.units;
-    let sec = Math.floor(ticks / units);
-    let rem = ticks - sec * units;
-    // The division is rounded to the nearest double; step back or forward if that crossed a whole second.
-    if (rem < 0) {
-      sec--;
-      rem += units;
-    } else if (rem >= units) {
-      sec++;
-      rem -= units;
-    }
+    const sec = Math.floor(ticks / units);
+    const rem = ticks - sec * units;
     let nsec: number;
     if (this.nsPerTick !== 0) nsec = rem * this.nsPerTick;
-    else if (this.ticksPerNs !== 0) nsec = floorDiv(rem, this.ticksPerNs);
+    else if (this.ticksPerNs !== 0) nsec = Math.floor(rem / this.ticksPerNs);
     else if (rem * 1953125 < EXACT_LIMIT) nsec = Math.floor((rem * 1953125) / this.binaryDivisor);
     else nsec = Number((BigInt(rem) * 1_000_000_000n) / this.unitsBig);
     frame.timeSec = sec + this.offsetSec;
@@ -80,13 +74,4 @@ export class TickClock {
     frame.timeSec = Number(ticks / this.unitsBig) + this.offsetSec;
     frame.timeNsec = Number(((ticks % this.unitsBig) * 1_000_000_000n) / this.unitsBig);
   }
-}
-
-/** floor(a / b) for non-negative integers below 2^53, exact despite the rounded division. */
-function floorDiv(a: number, b: number): number {
-  let q = Math.floor(a / b);
-  const r = a - q * b;
-  if (r < 0) q--;
-  else if (r >= b) q++;
-  return q;
 }
