@@ -25,6 +25,7 @@ function hurtFlow(): TestFrame[] {
   const req = { ...p, id: 4, seq: 101, ack: 501, tcpFlags: 0x18, payload: [71, 69, 84, 32] };
   const resend = { ...req, id: 5 };
   const reply = { src: p.dst, dst: p.src, srcPort: 80, dstPort: 43210, id: 6, seq: 501, ack: 105, tcpFlags: 0x18, payload: [1, 2] };
+  const done = { ...p, id: 7, seq: 105, ack: 503, tcpFlags: 0x10, payload: [] };
   return [
     { timeUs: T0 + 900_000, data: ipv4Frame(syn, 64, CORE, ACCESS) },
     { timeUs: T0 + 900_300, data: ipv4Frame(synAck, 62, ACCESS, CORE) },
@@ -32,6 +33,7 @@ function hurtFlow(): TestFrame[] {
     ...loopSightings(req, T0 + 1_000_500, { firstTtl: 63 }),
     { timeUs: T0 + 2_100_000, data: ipv4Frame(resend, 63, CORE, ACCESS) },
     { timeUs: T0 + 2_100_400, data: ipv4Frame(reply, 62, ACCESS, CORE) },
+    { timeUs: T0 + 2_100_700, data: ipv4Frame(done, 64, CORE, ACCESS) },
   ];
 }
 
@@ -75,14 +77,16 @@ describe('incident-lens analyze (CLI bundle)', () => {
     assert.equal(ep.start, '2026-11-24T10:00:01Z');
     assert.deepEqual(ep.destinationPrefixes, ['10.244.1.0/24']);
     // The looped request was lost; the resend after the loop is a retransmission, and the wait a stall.
-    assert.equal(ep.impact.flowsHurt, 1);
+    assert.equal(ep.impact.flowsHurt, 31, "the 30 flows whose packet died in the loop and the one that resent");
     assert.equal(ep.impact.clientsHurt, 1);
     assert.equal(report.impact.retransmissions, 1, 'the 62 looped copies are not retransmissions');
     assert.equal(report.impact.flows[0]!.flow, '10.0.0.9:43210 -> 10.244.1.77:80');
     assert.deepEqual(report.impact.flows[0]!.loops, ['loop-1']);
-    assert.equal(report.impact.stalls.length, 1);
     // from the request (T0 + 1.0005 s) until the reply acknowledges it (T0 + 2.1004 s)
-    assert.equal(report.impact.stalls[0]!.durationMs, 1099.9);
+    const stall = report.impact.stalls.find((s) => s.flow === '10.0.0.9:43210 -> 10.244.1.77:80')!;
+    assert.deepEqual([stall.durationMs, stall.unanswered, stall.loops], [1099.9, false, ['loop-1']]);
+    // The other 30 looped packets were never answered (their flows stop there): stalls of unknown length.
+    assert.equal(report.impact.stalls.filter((s) => s.unanswered).length, 30);
   });
 
   it('prints one paragraph per episode for a person, with times in the zone asked for', () => {
