@@ -19,7 +19,7 @@ import {
   type SubjectAddresses,
 } from './identity';
 import { WINDOWS } from './options';
-import { findRestarts, subjectKey, subjectLabel, type RestartOccurrence } from './restarts';
+import { findRestarts, startOnly, subjectLabel, type RestartOccurrence } from './restarts';
 import { describeChain } from './summary';
 import { lowerBound, timeToleranceUs } from './time';
 
@@ -43,6 +43,9 @@ interface Context {
 /** A chain while it is being linked, before it becomes the Report's Chain. */
 export interface LinkedChain {
   occurrence: RestartOccurrence;
+  /** The restart's instant (see restartInstant) and, when estimated, how. */
+  restartUs: number;
+  restartNote?: string;
   subject: string;
   subjectKey: string;
   who: SubjectAddresses;
@@ -63,15 +66,22 @@ function byTime<T extends { timeUs: number }>(list: T[]): T[] {
   return list.sort((a, b) => a.timeUs - b.timeUs);
 }
 
+/** How far an instant is from the restart's [lo, hi] (0 inside). */
+function distance(o: RestartOccurrence, t: number): number {
+  return t < o.lo ? o.lo - t : t > o.hi ? t - o.hi : 0;
+}
+
 function findPeerDown(
   ctx: Context,
   o: RestartOccurrence,
   who: SubjectAddresses,
   nextSameSubjectUs: number,
 ): LinkedChain['peerDown'] {
-  const startOnly = !o.phases.has('stop') && !o.phases.has('restart');
-  const from = o.timeUs - (startOnly ? WINDOWS.peerDownBeforeStartOnlyUs : 2 * WINDOWS.preciseToleranceUs);
-  const until = Math.min(o.timeUs + WINDOWS.peerDownIdentifiedUs, nextSameSubjectUs);
+  // A start line is written after the death that dropped the session: look before it, not after.
+  const onlyStarts = startOnly(o);
+  const slack = 2 * WINDOWS.preciseToleranceUs;
+  const from = onlyStarts ? o.lo - WINDOWS.peerDownBeforeStartOnlyUs : o.lo - slack;
+  const until = Math.min(onlyStarts ? o.hi + Math.max(...o.events.map((e) => timeToleranceUs(e, slack))) : o.hi + WINDOWS.peerDownIdentifiedUs, nextSameSubjectUs);
   let best: { e: LogEvent; match: NonNullable<PeerMatch> } | undefined;
   for (let i = lowerBound(ctx.peerDownTimes, from); i < ctx.peerDowns.length; i++) {
     const e = ctx.peerDowns[i]!;
@@ -79,12 +89,11 @@ function findPeerDown(
     if (ctx.used.has(e)) continue;
     const match = matchPeer(e, o, who, ctx.book);
     if (!match) continue;
-    if (match.basis === 'time' && e.timeUs > o.timeUs + WINDOWS.peerDownByTimeUs) continue;
-    const closer = (x: LogEvent) => Math.abs(x.timeUs - o.timeUs);
+    if (match.basis === 'time' && e.timeUs > o.hi + WINDOWS.peerDownByTimeUs) continue;
     if (
       !best ||
       BASIS_RANK[match.basis]! < BASIS_RANK[best.match.basis]! ||
-      (BASIS_RANK[match.basis] === BASIS_RANK[best.match.basis] && closer(e) < closer(best.e))
+      (BASIS_RANK[match.basis] === BASIS_RANK[best.match.basis] && distance(o, e.timeUs) < distance(o, best.e.timeUs))
     ) {
       best = { e, match };
     }
@@ -95,9 +104,28 @@ function findPeerDown(
     (x) =>
       !ctx.used.has(x) &&
       Math.abs(x.timeUs - best!.e.timeUs) <= 1_000_000 &&
-      (x === best!.e || (x.peer !== undefined && x.peer === best!.e.peer)),
+      (x === best!.e || (x.peer !== undefined && x.peer === best!.e.peer && x.host === best!.e.host)),
   );
   return { events: byTime(same), match: best.match };
+}
+
+/**
+ * The restart's instant. When the lines only bound it (a late PLEG observation, a whole-second stamp) and the
+ * other side's session dropped inside those bounds, the drop marks it: a dying speaker's session closes at once
+ * (the kernel closes its sockets, or it sends a Cease), measured at 1-13 ms in the lab.
+ */
+function restartInstant(o: RestartOccurrence, down: LogEvent | undefined): { timeUs: number; note?: string } {
+  if (o.lo === o.hi) return { timeUs: o.timeUs };
+  if (down && !startOnly(o)) {
+    const tol = timeToleranceUs(down, WINDOWS.preciseToleranceUs);
+    if (down.timeUs >= o.lo - tol && down.timeUs <= o.hi + tol && tol < 1_000_000) {
+      return {
+        timeUs: Math.min(Math.max(down.timeUs, o.lo), o.hi),
+        note: `${o.uncertainty}; placed at the other side's session drop (${down.source.file}:${down.source.line}), which a dying speaker causes at once`,
+      };
+    }
+  }
+  return { timeUs: o.timeUs, ...(o.uncertainty ? { note: o.uncertainty } : {}) };
 }
 
 function prefixesOf(l: LoopEpisode): Prefix[] {
@@ -177,20 +205,17 @@ function findSymptoms(ctx: Context, from: number, until: number): LogEvent[] {
   });
 }
 
-function findStalls(ctx: Context, from: number, until: number, loops: LoopEpisode[]): TcpStall[] {
-  const ids = new Set(loops.map((l) => l.id));
-  return ctx.stalls.filter((s) => {
-    if (ctx.used.has(s)) return false;
-    if (s.loops.some((id) => ids.has(id))) return true;
-    return s.startUs <= until && s.startUs + s.durationMs * 1000 >= from;
-  });
+/** Stalls that began in the window (one that began before the session loss was not caused by it). */
+function findStalls(ctx: Context, from: number, until: number): TcpStall[] {
+  const earliest = from - WINDOWS.preciseToleranceUs;
+  return ctx.stalls.filter((s) => !ctx.used.has(s) && s.startUs >= earliest && s.startUs <= until);
 }
 
 /** Adopts, for subjects no line gives an address, the one peer address that went down after most of their restarts. */
 function inferAddresses(ctx: Context, occurrences: RestartOccurrence[], who: Map<string, SubjectAddresses>): void {
   const seen = new Map<string, Map<string, number>>();
   for (const o of occurrences) {
-    const key = subjectKey(o);
+    const key = o.key;
     const w = who.get(key)!;
     if (w.strict) continue;
     const pd = findPeerDown(ctx, o, w, Number.POSITIVE_INFINITY);
@@ -212,12 +237,13 @@ function inferAddresses(ctx: Context, occurrences: RestartOccurrence[], who: Map
   }
 }
 
+/** When the next restart (of the same subject, or of any) began: nothing after it belongs to this one. */
 function occurrencesAfter(list: RestartOccurrence[], i: number, sameKey: boolean): number {
-  const key = subjectKey(list[i]!);
+  const key = list[i]!.key;
   for (let j = i + 1; j < list.length; j++) {
     const o = list[j]!;
-    if (o.timeUs <= list[i]!.lastUs) continue;
-    if (!sameKey || subjectKey(o) === key) return o.timeUs;
+    if (o.lo <= list[i]!.lastUs) continue;
+    if (!sameKey || o.key === key) return o.lo;
   }
   return Number.POSITIVE_INFINITY;
 }
@@ -245,7 +271,7 @@ export function linkChains(
   const occurrences = findRestarts(events);
   const who = new Map<string, SubjectAddresses>();
   for (const o of occurrences) {
-    const key = subjectKey(o);
+    const key = o.key;
     const w = subjectAddresses(o, book);
     const prev = who.get(key);
     if (!prev) who.set(key, w);
@@ -259,7 +285,7 @@ export function linkChains(
 
   const linked: LinkedChain[] = [];
   occurrences.forEach((o, i) => {
-    const key = subjectKey(o);
+    const key = o.key;
     const w = who.get(key)!;
     let announced = announcedByKey.get(key);
     if (!announced) announcedByKey.set(key, (announced = announcedPrefixes(events, o, w)));
@@ -269,7 +295,8 @@ export function linkChains(
     const peerDown = findPeerDown(ctx, o, w, nextSame);
     const down = peerDown?.events[0];
     // Without a session loss, a loop is only tied to the restart of a BGP speaker.
-    const anchorUs = down ? down.timeUs : o.speaker ? o.timeUs : undefined;
+    const restart = restartInstant(o, down);
+    const anchorUs = down ? down.timeUs : o.speaker ? restart.timeUs : undefined;
     const toleranceUs = down ? timeToleranceUs(down, WINDOWS.preciseToleranceUs) : WINDOWS.preciseToleranceUs;
     const found = anchorUs === undefined ? undefined : findLoops(ctx, anchorUs, toleranceUs, announced, nextAny);
     if (!peerDown && !found) return;
@@ -285,12 +312,14 @@ export function linkChains(
     const ends = [loopEnd, peerUp?.timeUs].filter((x): x is number => x !== undefined);
     const windowEnd = ends.length ? Math.min(Math.max(...ends), nextAny) : windowStart;
     const symptoms = ends.length ? findSymptoms(ctx, windowStart, windowEnd) : [];
-    const stalls = found ? findStalls(ctx, windowStart, windowEnd, found.loops) : [];
+    const stalls = found ? findStalls(ctx, windowStart, windowEnd) : [];
     for (const x of symptoms) ctx.used.add(x);
     for (const x of stalls) ctx.used.add(x);
 
     linked.push({
       occurrence: o,
+      restartUs: restart.timeUs,
+      ...(restart.note ? { restartNote: restart.note } : {}),
       subject: subjectLabel(o),
       subjectKey: key,
       who: w,
@@ -313,7 +342,7 @@ function step(
   timeUs: number,
   summary: string,
   evidence: Evidence[],
-  extra: { linkedBy?: LinkBasis; linkNote?: string; facts?: ChainStepFacts } = {},
+  extra: { linkedBy?: LinkBasis; linkNote?: string; facts?: ChainStepFacts; timeNote?: string } = {},
 ): ChainStep {
   return { kind, time: isoFromMicros(timeUs), timeUs, lagMs: 0, summary, evidence: capEvidence(evidence), ...extra };
 }
@@ -328,7 +357,7 @@ function routerNames(loops: LoopEpisode[], book: AddressBook): string[] {
 function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   const o = c.occurrence;
   const out: ChainStep[] = [];
-  out.push(step('restart', o.timeUs, `${c.subject} restarted`, o.events.map(eventEvidence)));
+  out.push(step('restart', c.restartUs, `${c.subject} restarted`, o.events.map(eventEvidence), c.restartNote ? { timeNote: c.restartNote } : {}));
   if (c.peerDown) {
     const d = c.peerDown.events[0]!;
     const peer = d.peer ?? c.subject;

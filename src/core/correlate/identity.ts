@@ -94,7 +94,6 @@ export function subjectAddresses(o: RestartOccurrence, book: AddressBook): Subje
 function isOwnLog(e: LogEvent, o: RestartOccurrence): boolean {
   return o.events.some(
     (r) =>
-      r.kind === 'other' &&
       r.source.file === e.source.file &&
       r.process === e.process &&
       !(r.host && e.host && r.host !== e.host),

@@ -9,7 +9,6 @@ import type { LoopEpisode } from '../model/loops';
 import { isPeerDown } from './eventKinds';
 import { WINDOWS } from './options';
 import type { RestartOccurrence } from './restarts';
-import { subjectKey } from './restarts';
 import { alignmentTest } from './significance';
 import { describePattern } from './summary';
 import type { Interval } from './time';
@@ -50,9 +49,20 @@ function lagStats(chains: Chain[], shape: ChainStepKind[]): LagStats[] {
   return out;
 }
 
+/**
+ * "Each time in the same order": the causal steps (restart, peer down, loop, first timeout) came in the same time
+ * order every time. Stalls, loop end and peer up are left out: they follow the loop within milliseconds of each
+ * other and their order among themselves says nothing about the cause.
+ */
 function sameOrder(chains: Chain[], shape: ChainStepKind[]): boolean {
-  const want = shape.join('>');
-  return chains.every((c) => c.steps.filter((s) => shape.includes(s.kind)).map((s) => s.kind).join('>') === want);
+  const causal: ChainStepKind[] = shape.filter((k) => k === 'restart' || k === 'peer-down' || k === 'loop' || k === 'timeouts');
+  const order = (c: Chain) =>
+    c.steps
+      .filter((s) => causal.includes(s.kind))
+      .map((s) => s.kind)
+      .join('>');
+  const first = order(chains[0]!);
+  return chains.every((c) => order(c) === first);
 }
 
 export interface PatternInputs {
@@ -83,7 +93,9 @@ export function findPatterns(inp: PatternInputs): ChainPattern[] {
     const chains = idx.map((i) => inp.chains[i]!);
     const shape = commonShape(chains);
     const keys = new Set(idx.map((i) => inp.linked[i]!.subjectKey));
-    const restarts = inp.occurrences.filter((o) => keys.has(subjectKey(o))).map((o) => o.timeUs);
+    // Every restart of these subjects, linked or not: a restart that led nowhere counts against the alignment.
+    const linkedAt = new Map(inp.linked.map((c) => [c.occurrence, c.restartUs]));
+    const restarts = inp.occurrences.filter((o) => keys.has(o.key)).map((o) => linkedAt.get(o) ?? o.timeUs);
     const byLoops = key.includes('loop');
     const effects = byLoops ? inp.loops.map((l) => l.startUs) : inp.events.filter(isPeerDown).map((e) => e.timeUs);
     const coverage = byLoops && inp.captureCoverage.length ? inp.captureCoverage : inp.logCoverage;

@@ -4,11 +4,12 @@
  */
 import type { Chain, ChainPattern, ChainStep, ChainStepKind, Hypothesis } from '../model/correlation';
 
-/** Seconds with at most 2 decimals, trailing zeros dropped: 0.4 s, 0.12 s, 3.1 s, 12 s. */
+/** A lag or duration: milliseconds below 0.1 s (2 ms, 83 ms), else seconds with at most 2 decimals (0.4 s, 3.1 s, 12 s). */
 export function seconds(ms: number): string {
+  if (Math.abs(ms) < 100) return `${Math.round(ms) || 0} ms`;
   const s = ms / 1000;
-  const text = Math.abs(s) >= 10 ? s.toFixed(1) : s.toFixed(2);
-  return `${text.replace(/\.?0+$/, '')} s`;
+  const text = (Math.abs(s) >= 10 ? s.toFixed(1) : s.toFixed(2)).replace(/\.?0+$/, '');
+  return `${text === '-0' ? '0' : text} s`;
 }
 
 /** Time of day, UTC, to the millisecond with trailing zeros dropped: 10:00:01.2. */
@@ -66,23 +67,30 @@ function clause(chain: Chain, s: ChainStep, lag: string): string | null {
   }
 }
 
-/** "kube-router on node-3 restarted at 10:00:01.2; the access switch's BGP session to it went down 0.4 s later; ..." */
+const CAUSAL: readonly ChainStepKind[] = ['restart', 'peer-down', 'loop', 'loop-end', 'timeouts', 'stalls', 'peer-up'];
+/** Steps whose clause says how long after the one before it they came. */
+const TIMED: ReadonlySet<ChainStepKind> = new Set(['peer-down', 'loop']);
+
+/**
+ * "kube-router on node-3 restarted at 10:00:01.2; the BGP session to it went down 0.4 s later; a loop ... started
+ * 0.1 s after that and lasted 3.1 s; ...". Clauses in causal order; each timed clause's lag is from the timed step before.
+ */
 export function describeChain(chain: Chain): string {
-  const [first, ...rest] = chain.steps;
+  const steps = [...chain.steps].sort((a, b) => CAUSAL.indexOf(a.kind) - CAUSAL.indexOf(b.kind));
+  const [first, ...rest] = steps;
   if (!first) return '';
+  const about = first.timeNote ? 'about ' : '';
   const parts: string[] = [
-    first.kind === 'restart' ? `${chain.subject} restarted at ${clock(first.timeUs)}` : `${first.summary} at ${clock(first.timeUs)}`,
+    first.kind === 'restart' ? `${chain.subject} restarted at ${about}${clock(first.timeUs)}` : `${first.summary} at ${clock(first.timeUs)}`,
   ];
-  let sinceLast = 0;
-  let afterFirst = true;
+  let lastTimed = first;
   for (const s of rest) {
-    sinceLast += s.lagMs;
-    const lag = afterFirst ? `${seconds(sinceLast)} later` : `${seconds(sinceLast)} after that`;
+    const ms = (s.timeUs - lastTimed.timeUs) / 1000;
+    const later = lastTimed === first ? 'later' : 'after that';
+    const lag = Math.abs(ms) < 0.5 ? 'at the same moment' : ms < 0 ? `${seconds(-ms)} before` : `${seconds(ms)} ${later}`;
     const text = clause(chain, s, lag);
-    if (text === null) continue;
-    parts.push(text);
-    sinceLast = 0;
-    afterFirst = false;
+    if (TIMED.has(s.kind)) lastTimed = s;
+    if (text !== null) parts.push(text);
   }
   return `${parts.join('; ')}.`;
 }
@@ -91,7 +99,7 @@ export function describeChain(chain: Chain): string {
 function lagText(p: ChainPattern): string {
   if (!p.lags.length) return KIND_LABEL[p.shape[0]!] ?? '';
   const steps = p.lags.map((l) => {
-    const range = l.maxMs > l.minMs ? ` (${seconds(l.minMs).slice(0, -2)}-${seconds(l.maxMs)})` : '';
+    const range = seconds(l.maxMs) !== seconds(l.minMs) ? ` (${seconds(l.minMs)} to ${seconds(l.maxMs)})` : '';
     return `${KIND_LABEL[l.to]} +${seconds(l.medianMs)}${range}`;
   });
   return [KIND_LABEL[p.lags[0]!.from], ...steps].join(' -> ');

@@ -52,6 +52,8 @@ export interface ChainStep {
   lagMs: number;
   summary: string;
   evidence: Evidence[];
+  /** How the instant was obtained when no line states it exactly (e.g. a restart seen late by the kubelet). */
+  timeNote?: string;
   /** How this step was tied to the subject (absent for the restart itself). */
   linkedBy?: LinkBasis;
   /** Why, in words: e.g. "peer 10.0.23.2 is node-1's address (stated in kube-router.log:12)". */

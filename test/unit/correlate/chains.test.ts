@@ -153,4 +153,76 @@ describe('correlate: chains', () => {
     const r = correlate({ events, loops: [loop(s(5.5))], impact: impact(), inputs: [capture(0, 20)] });
     assert.deepEqual(r.chains, []);
   });
+
+  describe('restarts told by several sources, as the lab writes them', () => {
+    const POD = 'kube-router-x7k2p';
+    const pleg = (t: number, type: 'ContainerDied' | 'ContainerStarted') =>
+      event('logs/kubelet.log', {
+        kind: 'container-restart',
+        timeUs: t,
+        pod: POD,
+        toState: type === 'ContainerDied' ? 'exited' : 'running',
+        message: `"SyncLoop (PLEG): event for pod" pod="kube-system/${POD}" event={"Type":"${type}"}`,
+      });
+    const gobgpd = (t: number, msg: string, kind: 'process-restart' | 'bgp-peer-down', extra = {}) =>
+      event('logs/node-gobgpd.log', { kind, timeUs: t, process: 'gobgpd', message: msg, ...extra }, 0);
+    const kubectl = (t: number, reason: string, message: string) =>
+      event('logs/events.json', { kind: 'container-restart', timeUs: t, host: 'node-1', pod: POD, container: 'kube-router', process: 'kubelet', message: `${reason}: ${message}` }, 0);
+
+    it('places a SIGKILL seen only by a late PLEG relist at the session drop inside the relist period', () => {
+      // Killed at 45.4168 (driver); FRR saw the session close at 45.4214; the kubelet's relist noticed at 45.7013.
+      const events = [
+        frrPeer(s(45.421366), '10.0.23.2', false),
+        pleg(s(45.701277), 'ContainerDied'),
+        gobgpd(s(46.3), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        pleg(s(47.701277), 'ContainerStarted'),
+      ];
+      const r = correlate({ events, loops: [loop(s(45.51111))], impact: impact(), inputs: [capture(0, 60)] });
+      assert.equal(r.chains.length, 1);
+      const restart = r.chains[0]!.steps[0]!;
+      assert.equal(restart.kind, 'restart');
+      assert.equal(restart.timeUs, s(45.421366));
+      assert.match(restart.timeNote ?? '', /PLEG/);
+      assert.match(r.chains[0]!.summary, /restarted at about 10:00:45\.421/);
+    });
+
+    it('keeps the restart where the kubelet logged it when the session dropped outside the relist period', () => {
+      const events = [pleg(s(45.7), 'ContainerDied'), frrPeer(s(47.2), '10.0.23.2', false)];
+      const r = correlate({ events, loops: [], impact: impact(), inputs: [] });
+      assert.equal(r.chains[0]!.steps[0]!.timeUs, s(45.7));
+      assert.equal(r.chains[0]!.steps[1]!.lagMs, 1500);
+    });
+
+    it('prefers an exact stop line over whole-second and late ones, and tells one subject from all sources', () => {
+      const events = [
+        kubectl(s(23), 'Started', 'Started container kube-router'), // the first start: no session had dropped
+        pleg(s(23.701277), 'ContainerStarted'),
+        kubectl(s(31), 'Killing', 'Container kube-router failed liveness probe, will be restarted'),
+        gobgpd(s(31), 'stopping gobgpd server', 'process-restart', { toState: 'stopping' }),
+        gobgpd(s(31), 'Peer Down Key=10.0.23.1 Reason=dying', 'bgp-peer-down', { peer: '10.0.23.1' }),
+        event('logs/kubelet.log', { kind: 'container-restart', timeUs: s(31.847808), pod: POD, container: 'kube-router', message: '"Killing container with a grace period" pod="kube-system/kube-router-x7k2p"' }),
+        frrPeer(s(31.848897), '10.0.23.2', false),
+        pleg(s(32.701277), 'ContainerDied'),
+        gobgpd(s(33), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        frrPeer(s(33.866324), '10.0.23.2', true),
+        // The second restart: SIGKILL, only PLEG and gobgpd's start tell it.
+        frrPeer(s(45.421366), '10.0.23.2', false),
+        pleg(s(45.701277), 'ContainerDied'),
+        gobgpd(s(46), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        frrPeer(s(47.435954), '10.0.23.2', true),
+      ].sort((a, b) => a.timeUs - b.timeUs);
+      const r = correlate({ events, loops: [loop(s(31.931789), 1.98, 101), loop(s(45.51111), 2.06, 104)], impact: impact(), inputs: [capture(20, 60)] });
+      assert.equal(r.chains.length, 2, r.chains.map((c) => c.summary).join('\n'));
+      assert.deepEqual(
+        r.chains.map((c) => [c.steps[0]!.time, c.steps.find((x) => x.kind === 'peer-down')!.time]),
+        [
+          ['2026-11-24T10:00:31.847808Z', '2026-11-24T10:00:31.848897Z'],
+          ['2026-11-24T10:00:45.421366Z', '2026-11-24T10:00:45.421366Z'],
+        ],
+      );
+      assert.deepEqual(r.chains.map((c) => c.subject), ['kube-router on node-1 (10.0.23.2)', 'kube-router on node-1 (10.0.23.2)']);
+      assert.equal(r.patterns.length, 1);
+      assert.equal(r.patterns[0]!.subjects?.length, 1);
+    });
+  });
 });
