@@ -13,7 +13,7 @@ import type { TimelineFocus } from './resultsTreeModel';
 export interface LineAnnotation {
   /** 1-based, as the Report counts lines. */
   line: number;
-  /** "BGP peer down · 0.42 s after restart · routing loop loop-2 +0.10 s" */
+  /** "BGP peer down · 420 ms after restart · loop-2 started +100 ms" */
   afterText: string;
   /** Markdown; every piece of log text in it is escaped. */
   hoverMarkdown: string;
@@ -114,13 +114,17 @@ function eventHover(ev: LogEvent, analysisId: string): string {
   return lines.join('\n\n');
 }
 
-/** What the step after this one says, as "routing loop loop-2 +0.10 s". */
+/** What the step after this one says: "loop-2 started +100 ms", "BGP peer down +2 ms". */
 function nextStepText(chain: Chain, i: number): string | undefined {
   const next = chain.steps[i + 1];
   if (!next) return undefined;
-  const loopId = next.evidence.find((e) => e.kind === 'capture' && e.loopId);
-  const name = loopId && loopId.kind === 'capture' ? `${stepKindLabel(next.kind)} ${loopId.loopId}` : stepKindLabel(next.kind);
+  const capture = next.evidence.find((e) => e.kind === 'capture' && e.loopId);
+  const name = next.kind === 'loop' && capture?.kind === 'capture' && capture.loopId ? `${capture.loopId} started` : stepKindLabel(next.kind);
   return `${name} +${formatDuration(next.lagMs)}`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function addChain(
@@ -142,7 +146,7 @@ function addChain(
 
   let firstLogSeen = false;
   chain.steps.forEach((step, i) => {
-    const parts = [stepKindLabel(step.kind)];
+    const parts = [capitalized(stepKindLabel(step.kind))];
     if (i > 0) parts.push(`${formatDuration(step.lagMs)} after ${stepKindLabel(chain.steps[i - 1]!.kind)}`);
     const next = nextStepText(chain, i);
     if (next) parts.push(next);

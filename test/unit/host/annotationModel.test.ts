@@ -8,7 +8,7 @@ describe('host: inline log annotations', () => {
   it('writes the chain after the BGP peer-down line: what it is, the lag from the step before, what came next', () => {
     const [peerDown] = annotationsFor(index, LOG_GOBGP).filter((a) => a.line === 3);
     assert.ok(peerDown);
-    assert.equal(peerDown.afterText, 'BGP peer down · 420 ms after restart · routing loop loop-1 +100 ms');
+    assert.equal(peerDown.afterText, 'BGP peer down · 420 ms after restart · loop-1 started +100 ms');
     assert.equal(peerDown.kind, 'chain');
     assert.deepEqual(peerDown.chainIds, ['chain-1']);
   });
@@ -23,7 +23,7 @@ describe('host: inline log annotations', () => {
     const starts = [...index.values()].flat().filter((a) => a.chainStarts.length).map((a) => a.line);
     assert.deepEqual(starts, [7]);
     assert.deepEqual(annotationsFor(index, LOG_KLOG)[0]!.chainStarts, ['chain-1']);
-    assert.equal(annotationsFor(index, LOG_APP)[0]!.afterText, 'client timeouts · 2.00 s after routing loop');
+    assert.equal(annotationsFor(index, LOG_APP)[0]!.afterText, 'Client timeouts · 2.00 s after routing loop');
   });
 
   it('finds a file\'s annotations under any spelling of its path', () => {
