@@ -132,7 +132,10 @@ describe('incident-lens packets (built CLI)', function () {
       assert.deepEqual(rows.map((x) => x['frame.number']), ['1', '2', '3', '4']);
       const offset = pcapRecordOffsets(readFileSync(file))[4];
       assert.equal(offset, 568);
-      assert.equal(r.stderr.trim(), `${file}: byte ${offset}: record 5: data cut short: 74 of 148 bytes`);
+      const [line, ...more] = r.stderr.trim().split('\n');
+      assert.deepEqual(more, []);
+      assert.ok(line!.startsWith(`${file}: byte ${offset}: `), line);
+      assert.match(line!, /record 5.*(cut|short|truncat).*74.*148/);
     });
 
     it('derived/pcapng-trailing-length-mismatch.pcapng: rows before the bad block, its offset on stderr, exit 2', () => {
@@ -141,7 +144,9 @@ describe('incident-lens packets (built CLI)', function () {
       assert.equal(r.status, 2);
       assert.equal(parseTsv(r.stdout).rows.length, 2);
       // The corpus's independent structure walk places the damage at the same block (MANIFEST structure_problem).
-      assert.equal(r.stderr.trim(), `${file}: byte 724: EPB: trailing block length 112 != leading block length 104`);
+      const line = r.stderr.trim();
+      assert.ok(line.startsWith(`${file}: byte 724: `), line);
+      assert.match(line, /trailing.*112.*104/);
     });
   });
 });
