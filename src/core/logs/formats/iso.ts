@@ -1,14 +1,18 @@
 /**
  * Lines that start with an ISO-8601 time: plain application logs (logback / log4j / Python / Go: `2026-11-24
  * 10:00:01,123 ERROR [main] x.Y - msg`), and `kubectl logs --timestamps`, which puts an RFC 3339 time with
- * nanoseconds in front of whatever the container wrote (then the inner line's own severity and message are used).
+ * nanoseconds in front of whatever the container wrote (then the inner line's own severity and message are used),
+ * and Go's `log` package shape `2026/11/24 10:00:01 message`.
  */
 import type { FormatContext, LineFormat, LogRecord } from '../types';
-import { ISO_STAMP_SRC, parseIsoStamp } from '../timestamps';
+import { ISO_STAMP_SRC, parseIsoStamp, stampOf } from '../timestamps';
+import type { Stamp } from '../timestamps';
 import { severityFromWord } from './common';
 
 const ISO_LINE = new RegExp(`^\\[?(${ISO_STAMP_SRC})\\]?(?:\\s+|$)(.*)$`);
 const LEVEL = /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]?:?\s+(.*)$/i;
+/** Go's standard `log` package and others: `2026/11/24 10:00:01[.123456] message`. */
+const SLASHED = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (.*)$/;
 const RFC3339_T = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
 
 export function createIsoFormat(): LineFormat {
@@ -16,7 +20,7 @@ export function createIsoFormat(): LineFormat {
     name: 'iso',
     parse(line: string, ctx: FormatContext): LogRecord | undefined {
       const m = ISO_LINE.exec(line);
-      if (!m) return undefined;
+      if (!m) return slashed(line);
       const stamp = parseIsoStamp(m[1]);
       if (!stamp) return undefined;
       const rest = m[2];
@@ -29,12 +33,19 @@ export function createIsoFormat(): LineFormat {
           return rec;
         }
       }
-      const lv = LEVEL.exec(rest);
-      return {
-        stamp, timeText: m[1], format: 'iso',
-        severity: lv ? severityFromWord(lv[1]) : undefined,
-        message: lv ? lv[2] : rest,
-      };
+      return withLevel(stamp, m[1], 'iso', rest);
     },
   };
+}
+
+function withLevel(stamp: Stamp, timeText: string, format: string, rest: string): LogRecord {
+  const lv = LEVEL.exec(rest);
+  return { stamp, timeText, format, severity: lv ? severityFromWord(lv[1]) : undefined, message: lv ? lv[2] : rest };
+}
+
+function slashed(line: string): LogRecord | undefined {
+  const m = SLASHED.exec(line);
+  if (!m) return undefined;
+  const stamp = stampOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
+  return stamp ? withLevel(stamp, line.slice(0, 19 + (m[7] ? m[7].length + 1 : 0)), 'go-log', m[8]) : undefined;
 }

@@ -136,7 +136,7 @@ export const kubeClassifier: Classifier = (message, rec) => {
   }
   for (const r of KUBE_RULES) {
     if (!r.re.test(message)) continue;
-    const c: Classification = { kind: r.kind };
+    const c: Classification = { kind: r.kind, ...kubeObjectFields(message) };
     if (r.toState) c.toState = r.toState;
     if (r.kind === 'process-restart' && /kube-router/.test(message)) c.process = 'kube-router';
     return c;

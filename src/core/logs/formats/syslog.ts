@@ -65,7 +65,7 @@ function parsePri(line: string, ctx: FormatContext): LogRecord | undefined {
     const stamp = parseIsoStamp(m5[2]);
     if (!stamp && m5[2] !== '-') return undefined;
     const rec: LogRecord = {
-      timeText: m5[2], format: 'rfc5424', severity: severityFromSyslog(pri), message: m5[9] ?? '',
+      timeText: m5[2], format: 'rfc5424', severity: severityFromSyslog(pri), message: (m5[8] ?? '').trimStart(),
     };
     if (stamp) rec.stamp = stamp;
     if (m5[3] !== '-') rec.host = m5[3];
