@@ -33,6 +33,10 @@ function scenarios(): { name: string; truth: { loops: TruthLoop[] }; capture: st
     const capture = candidates.find((f) => /core-access\.(pcap|pcapng)$/.test(f));
     if (capture) out.push({ name, truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')), capture });
   }
+  // The README's sample holds the same frames as the frr scenario (pcapng instead of pcap): same truth.
+  const sample = join(__dirname, '..', '..', 'media', 'samples', 'incident', 'core-access.pcapng');
+  const frr = out.find((s) => s.name === 'frr');
+  if (frr && existsSync(sample)) out.push({ name: 'README sample (media/samples/incident)', truth: frr.truth, capture: sample });
   return out;
 }
 

@@ -40,7 +40,8 @@ export function episodeParagraph(ep: LoopEpisode, when: (us: number) => string):
   const vlan = ep.vlan !== null ? ` on VLAN ${ep.vlan}` : '';
   const im = ep.impact;
   const hurt = im.flowsHurt > 0
-    ? `${count(im.flowsHurt, 'TCP flow')} from ${count(im.clientsHurt, 'client')} hurt (${count(im.retransmissions, 'retransmission')}, ${count(im.stalls, 'stall')}, longest ${durationText(im.longestStallMs)})`
+    ? `${count(im.flowsHurt, 'TCP flow')} from ${count(im.clientsHurt, 'client')} hurt (${count(im.retransmissions, 'retransmission')}, ${count(im.stalls, 'stall')}` +
+      `${im.longestStallMs > 0 ? `, longest ${durationText(im.longestStallMs)}` : ', never answered'})`
     : 'no TCP flow seen hurt';
   return [
     `${ep.id}  ${when(ep.startUs)}  lasted ${durationText(ep.durationMs)}  [${ep.capture}, frames ${ep.firstFrame}-${ep.lastFrame}]`,
