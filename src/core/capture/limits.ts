@@ -31,3 +31,11 @@ export const MAX_LISTED_WARNINGS = 100;
 export function pcapRecordLimit(snapLen: number): number {
   return Math.max(MAX_RECORD_STANDARD, Math.min(snapLen, MAX_RECORD_HARD));
 }
+
+/**
+ * pcapng interfaces: real files have a handful (the corpus's maximum is 126). Each IDB costs only 20 bytes of file,
+ * so without a bound a hostile file could make the per-section table, and the summary's list, grow with its size.
+ */
+export const MAX_INTERFACES_PER_SECTION = 65536;
+/** InterfaceInfo entries kept in the summary over all sections; later ones are counted in a warning. */
+export const MAX_LISTED_INTERFACES = 4096;

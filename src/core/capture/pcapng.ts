@@ -1,5 +1,5 @@
 import type { FormatParser, ParseContext } from './context';
-import { MAX_BLOCK_BYTES } from './limits';
+import { MAX_BLOCK_BYTES, MAX_INTERFACES_PER_SECTION, MAX_LISTED_INTERFACES } from './limits';
 import { hex8 } from './pcap';
 import { TickClock } from './timestamp';
 
@@ -42,6 +42,8 @@ export class PcapngParser implements FormatParser {
   private section = 0;
   private interfaces: Interface[] = [];
   private readonly versions = new Set<string>();
+  /** Interfaces beyond MAX_LISTED_INTERFACES (read, not listed in the summary). */
+  private unlisted = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
 
   constructor(private readonly ctx: ParseContext) {
@@ -178,8 +180,19 @@ export class PcapngParser implements FormatParser {
       clock = TickClock.fromTsresol(undefined, tsOffset) as TickClock;
     }
     const interfaceId = this.interfaces.length;
+    if (interfaceId >= MAX_INTERFACES_PER_SECTION) {
+      this.fail(at, `IDB: section ${this.section} declares more than ${MAX_INTERFACES_PER_SECTION} interfaces`);
+      return;
+    }
     this.interfaces.push({ linkType, snapLen, clock });
-    this.ctx.summary.interfaces.push({
+    const listed = this.ctx.summary.interfaces;
+    if (listed.length >= MAX_LISTED_INTERFACES) {
+      if (this.unlisted++ === 0) {
+        this.ctx.warn(at, `more than ${MAX_LISTED_INTERFACES} interfaces in the file: later ones are read but not listed`);
+      }
+      return;
+    }
+    listed.push({
       section: this.section, interfaceId, linkType, snapLen, tsResolution: clock.label, tsOffsetSec: tsOffset,
       ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}),
       ...(fcsBytes ? { fcsBytes } : {}),

@@ -104,6 +104,17 @@ describe('pcapng reader', () => {
     assert.equal(summary.version, '1.0,2.0');
   });
 
+  it('bounds the interface tables: lists 4096 interfaces, reads more, refuses more than 65536 in a section', () => {
+    const one = idb({ linkType: 1 });
+    const many = (n: number) => Buffer.concat(Array.from({ length: n }, () => one));
+    const listed = readBytes(cat(shb(), many(5000), epb(4999, 0n, pkt)));
+    assert.deepEqual([listed.frames[0]!.interfaceId, listed.summary.interfaces.length, listed.fatal], [4999, 4096, []]);
+    assert.match(listed.warnings[0]!.reason, /more than 4096 interfaces in the file/);
+    const tooMany = readBytes(cat(shb(), many(65537)));
+    assert.deepEqual(tooMany.fatal.map((p) => [p.byteOffset, p.reason]),
+      [[28 + 65536 * one.length, 'IDB: section 1 declares more than 65536 interfaces']]);
+  });
+
   describe('damage', () => {
     const good = cat(shb(), idb({ linkType: 1 }), epb(0, 0n, pkt));
     const damaged = (block: Uint8Array) => readBytes(cat(good, block, epb(0, 0n, pkt)));
