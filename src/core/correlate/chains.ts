@@ -8,7 +8,8 @@ import type { Impact, LoopEpisode, TcpStall } from '../model/loops';
 import { isoFromMicros } from '../model/time';
 import { prefixesOverlap, parsePrefix, type Prefix } from './addresses';
 import { capEvidence, eventEvidence, loopEvidence, stallEvidence } from './evidence';
-import { inFlight, isPeerDown, isPeerUp, isSymptom, weight } from './eventKinds';
+import { inFlight, isPeerDown, isPeerUp, weight } from './eventKinds';
+import { symptomWindows, type SymptomWindow } from './windows';
 import {
   announcedPrefixes,
   buildAddressBook,
@@ -31,7 +32,7 @@ interface Context {
   peerDowns: LogEvent[];
   peerDownTimes: number[];
   peerUps: LogEvent[];
-  symptoms: LogEvent[];
+  windows: SymptomWindow[];
   loops: LoopEpisode[];
   loopStarts: number[];
   stalls: TcpStall[];
@@ -196,13 +197,19 @@ function findPeerUp(ctx: Context, down: LogEvent, untilUs: number): LogEvent | u
   return undefined;
 }
 
-/** Symptoms whose request was in flight during [from, until], not yet taken by an earlier chain. */
-function findSymptoms(ctx: Context, from: number, until: number): LogEvent[] {
-  return ctx.symptoms.filter((e) => {
-    if (ctx.used.has(e)) return false;
-    const f = inFlight(e);
-    return f.start <= until && f.end >= from;
-  });
+/**
+ * The outage the chain caused: every run of failed/slow requests (a symptom window) that overlaps
+ * [from, until], whole, since an outage outlasts the loop while the routes converge again; but no request sent
+ * after the next restart began, and none already taken by an earlier chain.
+ */
+function findSymptoms(ctx: Context, from: number, until: number, nextRestartUs: number): LogEvent[] {
+  const out: LogEvent[] = [];
+  for (const w of ctx.windows) {
+    if (w.start > until) break;
+    if (w.end < from) continue;
+    for (const e of w.events) if (!ctx.used.has(e) && inFlight(e).start < nextRestartUs) out.push(e);
+  }
+  return out;
 }
 
 /** Stalls that began in the window (one that began before the session loss was not caused by it). */
@@ -261,7 +268,7 @@ export function linkChains(
     peerDowns,
     peerDownTimes: peerDowns.map((e) => e.timeUs),
     peerUps: events.filter(isPeerUp),
-    symptoms: events.filter(isSymptom),
+    windows: symptomWindows(events),
     loops: sortedLoops,
     loopStarts: sortedLoops.map((l) => l.startUs),
     stalls: [...impact.stalls].sort((a, b) => a.startUs - b.startUs),
@@ -311,7 +318,7 @@ export function linkChains(
     const windowStart = Math.min(down?.timeUs ?? Infinity, loopStart ?? Infinity);
     const ends = [loopEnd, peerUp?.timeUs].filter((x): x is number => x !== undefined);
     const windowEnd = ends.length ? Math.min(Math.max(...ends), nextAny) : windowStart;
-    const symptoms = ends.length ? findSymptoms(ctx, windowStart, windowEnd) : [];
+    const symptoms = ends.length ? findSymptoms(ctx, windowStart, windowEnd, nextAny) : [];
     const stalls = found ? findStalls(ctx, windowStart, windowEnd) : [];
     for (const x of symptoms) ctx.used.add(x);
     for (const x of stalls) ctx.used.add(x);
@@ -401,6 +408,8 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   }
   if (c.symptoms.length) {
     const sorted = byTime([...c.symptoms]);
+    // The outage began when the first request that failed was sent (a timeout is logged when it expires).
+    const firstSent = Math.min(...sorted.map((e) => inFlight(e).start));
     let requests = 0;
     let slow = 0;
     for (const e of sorted) {
@@ -409,9 +418,11 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
     }
     const parts = [requests ? `${requests} request(s) timed out` : '', slow ? `${slow} response(s) were slow` : ''].filter(Boolean);
     out.push(
-      step('timeouts', sorted[0]!.timeUs, parts.join(' and '), sorted.map(eventEvidence), {
+      step('timeouts', firstSent, parts.join(' and '), sorted.map(eventEvidence), {
         linkedBy: 'time',
-        linkNote: 'requests in flight between the session loss / loop start and the recovery',
+        linkNote:
+          'failed requests in flight between the session loss or loop start and the recovery, with the rest of ' +
+          'their outage; the step\'s time is when the first of them was sent (time logged minus its latency)',
         facts: { requests, slowResponses: slow },
       }),
     );

@@ -50,12 +50,12 @@ function lagStats(chains: Chain[], shape: ChainStepKind[]): LagStats[] {
 }
 
 /**
- * "Each time in the same order": the causal steps (restart, peer down, loop, first timeout) came in the same time
- * order every time. Stalls, loop end and peer up are left out: they follow the loop within milliseconds of each
- * other and their order among themselves says nothing about the cause.
+ * "Each time in the same order": the causal backbone (restart, peer down, loop) came in the same time order every
+ * time. Symptoms are left out: requests sent a fraction of a millisecond before the loop began are caught by it,
+ * so the first failed request and the loop start swap places by chance; likewise stalls, loop end and peer up.
  */
 function sameOrder(chains: Chain[], shape: ChainStepKind[]): boolean {
-  const causal: ChainStepKind[] = shape.filter((k) => k === 'restart' || k === 'peer-down' || k === 'loop' || k === 'timeouts');
+  const causal: ChainStepKind[] = shape.filter((k) => BACKBONE.includes(k));
   const order = (c: Chain) =>
     c.steps
       .filter((s) => causal.includes(s.kind))

@@ -24,7 +24,7 @@ const KIND_LABEL: Record<ChainStepKind, string> = {
   restart: 'restart',
   'peer-down': 'peer down',
   loop: 'loop start',
-  timeouts: 'first timeout',
+  timeouts: 'first failed request sent',
   stalls: 'first TCP stall',
   'loop-end': 'loop end',
   'peer-up': 'peer up',

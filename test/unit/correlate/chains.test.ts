@@ -12,15 +12,17 @@ describe('correlate: chains', () => {
     for (const c of r.chains) {
       assert.deepEqual(
         c.steps.map((x) => x.kind),
-        ['restart', 'peer-down', 'loop', 'stalls', 'timeouts', 'loop-end', 'peer-up'],
+        ['restart', 'peer-down', 'timeouts', 'loop', 'stalls', 'loop-end', 'peer-up'],
       );
     }
     const lag = (i: number, kind: string) => r.chains[i]!.steps.find((x) => x.kind === kind)!.lagMs;
     assert.equal(lag(0, 'peer-down'), 412);
     assert.equal(lag(1, 'peer-down'), 380);
     assert.equal(lag(2, 'peer-down'), 450);
-    assert.equal(lag(0, 'loop'), 100);
-    assert.equal(lag(2, 'loop'), 120);
+    // Lags from the previous step: the first failed request was sent 0.5 ms before the loop began.
+    assert.equal(lag(0, 'timeouts'), 99.5);
+    assert.equal(lag(0, 'loop'), 0.5);
+    assert.equal(lag(2, 'timeouts'), 119.5);
     // The loop's own facts: duration, packets, prefix.
     const loopStep = r.chains[0]!.steps.find((x) => x.kind === 'loop')!;
     assert.equal(loopStep.facts?.durationMs, 3100);

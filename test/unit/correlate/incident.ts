@@ -214,7 +214,8 @@ export function lab(restarts: Restart[]): { events: LogEvent[]; loops: LoopEpiso
       loops.push(l);
       stalls.push(stall(s(loopStart + 0.05), 11_000, [l.id]));
     } else stalls.push(stall(s(down + 0.05), 11_000));
-    events.push(...outage(down + 0.05, down + 11));
+    // As measured in the lab: the first request that fails was sent just before the loop began (0.5 ms).
+    events.push(...outage(r.noLoop ? down + 0.05 : loopStart - 0.0005, down + 11));
     events.push(frrPeer(s(down + 11.2), r.peer ?? '10.0.23.2', true));
   }
   return { events: events.sort((a, b) => a.timeUs - b.timeUs), loops, stalls };

@@ -15,7 +15,7 @@ describe('correlate: patterns and significance', () => {
     assert.equal(p.occurrences, 3);
     assert.deepEqual(p.chainIds, ['chain-1', 'chain-2', 'chain-3']);
     assert.ok(r.chains.every((c) => c.patternId === p.id));
-    assert.deepEqual(p.shape.slice(0, 3), ['restart', 'peer-down', 'loop']);
+    assert.deepEqual(p.shape, ['restart', 'peer-down', 'timeouts', 'loop', 'stalls', 'loop-end', 'peer-up']);
     assert.equal(p.sameOrder, true);
     const down = p.lags.find((l) => l.from === 'restart' && l.to === 'peer-down')!;
     assert.deepEqual(down.lagsMs, [412, 380, 450]);
