@@ -147,6 +147,7 @@ export function generateCapture(path: string, kind: CaptureKind, targetBytes: nu
   // Episodes by simulated time: the first after 1 s, then one every EPISODE_EVERY_US (about 4 per GB).
   let nextEpisodeUs = nowUs + 1_000_000;
   let episode: LoopTruth | null = null;
+  const writeNormalPacket = makeNormalTraffic(rnd);
   let nextTrainUs = 0;
 
   const emitTrainSighting = (t: Train): void => {
@@ -217,7 +218,7 @@ export function generateCapture(path: string, kind: CaptureKind, targetBytes: nu
       nowUs += REPLICA_GAP_US;
       continue;
     }
-    writeNormalPacket(w, rnd, nowUs, ipId++);
+    writeNormalPacket(w, nowUs, ipId++);
     packets++;
     nowUs += 1 + Math.floor(rnd() * 2 * PACKET_GAP_US);
   }
@@ -226,47 +227,66 @@ export function generateCapture(path: string, kind: CaptureKind, targetBytes: nu
   return { path, bytes: w.bytes, packets, loops };
 }
 
-function writeNormalPacket(w: RecordWriter, rnd: () => number, timeUs: number, id: number): void {
+interface Flow {
+  client: number;
+  pod: number;
+  port: number;
+  v6: boolean;
+  proto: 6 | 17 | 1;
+  vlan: number;
+  seqUp: number;
+  seqDown: number;
+}
+
+const FLOWS = 3000;
+
+function newFlow(rnd: () => number): Flow {
   const r = rnd();
-  const at = w.reserve(1600);
-  const toPod = rnd() < 0.5;
-  const client = (10 << 24) | (1 << 16) | Math.floor(rnd() * 4096);
-  const pod = (10 << 24) | (244 << 16) | (Math.floor(rnd() * 6) << 8) | (1 + Math.floor(rnd() * 250));
-  const port = 32768 + Math.floor(rnd() * 28000);
-  const payloadLen = rnd() < 0.4 ? 0 : Math.floor(rnd() * 1400);
-  let len: number;
-  if (r < 0.12) {
-    len = writeIpv6Frame(w.buffer, at, {
-      srcMac: toPod ? MAC_CORE : MAC_ACCESS,
-      dstMac: toPod ? MAC_ACCESS : MAC_CORE,
-      vlan: 0,
-      srcLow: toPod ? client : pod,
-      dstLow: toPod ? pod : client,
-      proto: rnd() < 0.8 ? 6 : 17,
-      hopLimit: toPod ? 63 : 62,
-      srcPort: toPod ? port : 80,
-      dstPort: toPod ? 80 : port,
-      seq: Math.floor(rnd() * 2 ** 32),
-      payloadLen,
-      payloadSeed: id,
-    });
-  } else {
-    const proto = r < 0.8 ? 6 : r < 0.98 ? 17 : 1;
-    len = writeIpv4Frame(w.buffer, at, {
-      srcMac: toPod ? MAC_CORE : MAC_ACCESS,
-      dstMac: toPod ? MAC_ACCESS : MAC_CORE,
-      vlan: r < 0.3 ? 100 : 0,
-      src: toPod ? client : pod,
-      dst: toPod ? pod : client,
-      proto,
-      id,
-      ttl: toPod ? 63 : 62,
-      srcPort: proto === 17 ? port : toPod ? port : 80,
-      dstPort: proto === 17 ? 53 : toPod ? 80 : port,
-      seq: Math.floor(rnd() * 2 ** 32),
-      payloadLen: proto === 1 ? 56 : payloadLen,
-      payloadSeed: id,
-    });
-  }
-  w.commit(len, timeUs);
+  return {
+    client: (10 << 24) | (1 << 16) | Math.floor(rnd() * 4096),
+    pod: (10 << 24) | (244 << 16) | (Math.floor(rnd() * 6) << 8) | (1 + Math.floor(rnd() * 250)),
+    port: 32768 + Math.floor(rnd() * 28000),
+    v6: r < 0.12,
+    proto: r < 0.8 ? 6 : r < 0.98 ? 17 : 1,
+    vlan: rnd() < 0.25 ? 100 : 0,
+    seqUp: Math.floor(rnd() * 2 ** 32),
+    seqDown: Math.floor(rnd() * 2 ** 32),
+  };
+}
+
+/** Ordinary traffic: a pool of long-lived flows whose sequence numbers advance, some flows ending and new ones starting. */
+function makeNormalTraffic(rnd: () => number): (w: RecordWriter, timeUs: number, id: number) => void {
+  const flows: Flow[] = Array.from({ length: FLOWS }, () => newFlow(rnd));
+  return (w, timeUs, id) => {
+    const slot = Math.floor(rnd() * FLOWS);
+    if (rnd() < 0.001) flows[slot] = newFlow(rnd);
+    const f = flows[slot];
+    const at = w.reserve(1600);
+    const toPod = rnd() < 0.5;
+    const payloadLen = f.proto === 1 ? 56 : rnd() < 0.4 ? 0 : Math.floor(rnd() * 1400);
+    const seq = toPod ? f.seqUp : f.seqDown;
+    if (toPod) f.seqUp = (f.seqUp + payloadLen) >>> 0;
+    else f.seqDown = (f.seqDown + payloadLen) >>> 0;
+    const srcMac = toPod ? MAC_CORE : MAC_ACCESS;
+    const dstMac = toPod ? MAC_ACCESS : MAC_CORE;
+    const srcPort = f.proto === 17 ? f.port : toPod ? f.port : 80;
+    const dstPort = f.proto === 17 ? 53 : toPod ? 80 : f.port;
+    const len = f.v6
+      ? writeIpv6Frame(w.buffer, at, {
+          srcMac, dstMac, vlan: f.vlan,
+          srcLow: toPod ? f.client : f.pod,
+          dstLow: toPod ? f.pod : f.client,
+          proto: f.proto === 1 ? 58 : f.proto,
+          hopLimit: toPod ? 63 : 62,
+          srcPort, dstPort, seq, payloadLen, payloadSeed: id,
+        })
+      : writeIpv4Frame(w.buffer, at, {
+          srcMac, dstMac, vlan: f.vlan,
+          src: toPod ? f.client : f.pod,
+          dst: toPod ? f.pod : f.client,
+          proto: f.proto, id, ttl: toPod ? 63 : 62,
+          srcPort, dstPort, seq, payloadLen, payloadSeed: id,
+        });
+    w.commit(len, timeUs);
+  };
 }
