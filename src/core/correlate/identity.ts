@@ -142,7 +142,7 @@ export function matchPeer(e: LogEvent, o: RestartOccurrence, who: SubjectAddress
 
 /**
  * Prefixes the subject announced, from lines about routes logged by its host, or naming one of its addresses
- * (the other side's "rcvd 10.244.1.0/24 from 10.0.23.2"), or its restart lines.
+ * (the other side's "rcvd 10.244.1.0/24 from 10.0.23.2").
  */
 export function announcedPrefixes(events: readonly LogEvent[], o: RestartOccurrence, who: SubjectAddresses): Prefix[] {
   const out = new Map<string, Prefix>();
