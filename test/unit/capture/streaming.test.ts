@@ -56,6 +56,8 @@ async function fromFile(path: string, chunkSize: number): Promise<Observed> {
 }
 
 describe('capture reader: chunk sizes do not change the result', function () {
+  // Byte-at-a-time reads of every capture: CPU-bound, and the machine may be shared.
+  this.timeout(120_000);
   if (!corpusAvailable()) {
     it('needs the corpus', function () {
       console.log(`      ${CORPUS_MISSING_MESSAGE}`);
