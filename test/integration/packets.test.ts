@@ -96,6 +96,15 @@ describe('incident-lens packets (built CLI)', function () {
     assert.match(r.stderr, new RegExp(`nope\\.pcap: cannot read capture file`));
   });
 
+  it('stops quietly with status 0 when the reader of its output goes away (| head)', () => {
+    const file = path.join(dir, 'many.pcap');
+    writeFileSync(file, sampleFrames(5000));
+    const r = spawnSync('bash', ['-c', 'node "$0" packets "$1" | head -n 2; echo "status=${PIPESTATUS[0]}"', cli, file], { encoding: 'utf8' });
+    assert.equal(r.stdout.split('\n').length, 4, r.stdout);
+    assert.match(r.stdout, /status=0\n$/);
+    assert.equal(r.stderr, '');
+  });
+
   it('rejects --tsv with --json and a missing file argument as usage errors (exit 1)', () => {
     assert.equal(run('--tsv', '--json', 'x.pcap').status, 1);
     assert.equal(run().status, 1);

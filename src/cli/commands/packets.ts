@@ -55,11 +55,25 @@ function jsonLine(cells: readonly string[]): string {
   return `${JSON.stringify(o)}\n`;
 }
 
-/** Buffered, backpressure-aware writer over the command's stdout. */
+/** Thrown (and caught in `run`) to stop reading once nobody reads our output any more. */
+class ReaderGone extends Error {}
+
+/**
+ * Buffered, backpressure-aware writer over the command's stdout. When the reader of a pipe goes away
+ * (`packets big.pcap | head`), writes fail with EPIPE: the sink then closes and reading stops quietly.
+ */
 class RowSink {
   private buf = '';
   private blocked = false;
-  constructor(private readonly out: CliIo['stdout']) {}
+  closed = false;
+  private failure: Error | null = null;
+  constructor(private readonly out: CliIo['stdout']) {
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') this.failure = err;
+      this.closed = true;
+      this.out.emit('drain');
+    });
+  }
 
   add(text: string): void {
     this.buf += text;
@@ -67,16 +81,24 @@ class RowSink {
   }
 
   flush(): void {
-    if (this.buf === '') return;
-    if (!this.out.write(this.buf)) this.blocked = true;
+    if (this.buf === '' || this.closed) return;
+    try {
+      if (!this.out.write(this.buf)) this.blocked = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      this.closed = true;
+    }
     this.buf = '';
   }
 
   /** Resolves once the stream has taken what was written (called before each chunk of the capture is read). */
   async settle(): Promise<void> {
-    if (!this.blocked) return;
-    this.blocked = false;
-    await once(this.out, 'drain');
+    if (this.blocked && !this.closed) {
+      this.blocked = false;
+      await once(this.out, 'drain');
+    }
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new ReaderGone('output closed');
   }
 }
 
@@ -98,6 +120,7 @@ async function printFile(file: string, format: Format, sink: RowSink, io: CliIo)
       if (p.fatal) ok = false;
     }
   } catch (err) {
+    if (err instanceof ReaderGone) throw err;
     sink.flush();
     await sink.settle();
     io.stderr.write(`${file}: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -115,11 +138,15 @@ export const packetsCommand: CliCommand = {
     const sink = new RowSink(io.stdout);
     if (format === 'tsv') sink.add(`${PACKET_COLUMNS.join('\t')}\n`);
     let status = 0;
-    for (const file of files) {
-      if (!(await printFile(file, format, sink, io))) status = 2;
+    try {
+      for (const file of files) {
+        if (!(await printFile(file, format, sink, io))) status = 2;
+      }
+      sink.flush();
+      await sink.settle();
+    } catch (err) {
+      if (!(err instanceof ReaderGone)) throw err;
     }
-    sink.flush();
-    await sink.settle();
     return status;
   },
 };
