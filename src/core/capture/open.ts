@@ -111,8 +111,12 @@ async function pumpGzip(fh: FileHandle, window: ParserWindow, ctx: ParseContext,
     }
   } catch (e) {
     if (signal?.aborted) throw e;
+    // A record cut by the gzip damage is the fatal problem (it says which record); the gzip error is then
+    // context. If the damage fell between records, the gzip error is what stopped the read.
     window.close();
-    ctx.fatal(window.received, `gzip data damaged after ${window.received} decompressed bytes: ${(e as Error).message}`);
+    const reason = `gzip data damaged after ${window.received} decompressed bytes: ${(e as Error).message}`;
+    if (window.stopped) ctx.warn(window.received, reason);
+    else ctx.fatal(window.received, reason);
   } finally {
     source.unpipe(gunzip);
     gunzip.destroy();

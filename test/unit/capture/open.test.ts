@@ -88,7 +88,22 @@ describe('readCaptureFile', () => {
     const { frames: got, summary } = await readFile(file('cut.pcap.gz', gz.subarray(0, Math.floor(gz.length / 2))));
     assert.ok(got.length > 10 && got.length < frames.length, `${got.length} frames`);
     assert.deepEqual(got, readBytes(writePcap(frames)).frames.slice(0, got.length));
-    assert.ok(summary.problems.some((p) => p.fatal), JSON.stringify(summary.problems));
+    assert.equal(summary.problems.filter((p) => p.fatal).length, 1, JSON.stringify(summary.problems));
+    assert.ok(summary.problems.some((p) => /gzip data damaged after \d+ decompressed bytes/.test(p.reason)));
+  });
+
+  it('awaits beforeRead before every read (backpressure for slow consumers)', async () => {
+    const bytes = writePcap(frames);
+    let waits = 0;
+    let reads = 0;
+    await readCaptureFile(file('backpressure.pcap', bytes), () => {}, {
+      chunkSize: 512,
+      beforeRead: () => new Promise<void>((resolve) => setImmediate(() => resolve(void waits++))),
+      onProgress: () => reads++,
+    });
+    // onProgress runs once per read plus once at the end.
+    assert.equal(waits, reads - 1);
+    assert.ok(waits >= Math.ceil(bytes.length / 512));
   });
 
   it('sniffs formats from the first bytes only', () => {
