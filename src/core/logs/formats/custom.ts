@@ -3,8 +3,8 @@
  * (`time` required; `level`, `msg`, `host`, `process`, `pod`, `namespace`, `container`, `peer`, `latency` (ms),
  * `kind` optional) and how `time` is written: tokens YYYY YY MMM MM M DD D HH H mm ss S...(fraction) Z (offset),
  * or `epoch-s` / `epoch-ms` / `epoch-us` / `epoch-ns`; absent = ISO-8601, syslog `Mmm dd hh:mm:ss`, or epoch digits.
- * Lines that match are events: of the `kind` group's kind when it names one, else of the kind a classifier finds
- * in `msg`, else 'other'.
+ * Lines that match are events: of the `kind` group's kind when it names one, else slow-response when `latency`
+ * reaches the slow-response threshold, else of the kind a classifier finds in `msg`, else 'other'.
  */
 import { EVENT_KINDS } from '../../model/events';
 import type { EventKind } from '../../model/events';
@@ -13,6 +13,7 @@ import type { LineFormat, LogRecord } from '../types';
 import type { Stamp } from '../timestamps';
 import { monthFromName, parseIsoStamp, stampFromEpochDigits, stampOf } from '../timestamps';
 import { severityFromWord } from './common';
+import { DEFAULT_SLOW_RESPONSE_MS } from './app';
 
 type TimeParser = (text: string) => Stamp | undefined;
 
@@ -76,7 +77,7 @@ function autoTime(text: string): Stamp | undefined {
 }
 
 /** Validates and compiles user formats; throws an Error naming the format and the problem. */
-export function createCustomFormats(formats: CustomLogFormat[]): LineFormat[] {
+export function createCustomFormats(formats: CustomLogFormat[], slowResponseMs = DEFAULT_SLOW_RESPONSE_MS): LineFormat[] {
   return formats.map((f) => {
     let re: RegExp;
     try {
@@ -97,6 +98,7 @@ export function createCustomFormats(formats: CustomLogFormat[]): LineFormat[] {
         for (const k of ['host', 'process', 'pod', 'namespace', 'container', 'peer'] as const) if (g[k]) rec[k] = g[k];
         if (g.latency && Number.isFinite(Number(g.latency))) rec.latencyMs = Number(g.latency);
         if (g.kind && (EVENT_KINDS as readonly string[]).includes(g.kind)) rec.kind = g.kind as EventKind;
+        else if (rec.latencyMs !== undefined && rec.latencyMs >= slowResponseMs) rec.kind = 'slow-response';
         return rec;
       },
     };

@@ -26,7 +26,7 @@ export interface FormatSet {
 
 /** `wrapped`: formats for a line found inside another (CRI, Docker, kubectl --timestamps): no wrappers, no multi-line state. */
 export function createFormats(custom: CustomLogFormat[] = [], slowResponseMs?: number, wrapped = false): FormatSet {
-  const user = createCustomFormats(custom);
+  const user = createCustomFormats(custom, slowResponseMs);
   const common = [
     createJsonFormat(), createKlogFormat(), createLogfmtFormat(), createFrrFormat(), createBirdFormat(),
     createAppFormat(slowResponseMs), createVendorFormat(), createSyslogFormat(),

@@ -57,8 +57,10 @@ export function parseEventsDocument(source: string): EventsDocument | undefined 
       const ev = obj(node?.toJSON?.());
       if (!ev || (ev.kind !== 'Event' && !('involvedObject' in ev) && !('regarding' in ev))) continue;
       sawEvents = true;
-      const offset = node.range?.[0] ?? 0;
-      const line = lineCounter.linePos(offset).line;
+      const pos = lineCounter.linePos(node.range?.[0] ?? 0);
+      const line = pos.line;
+      // The line's start, not the item's first character (a YAML item starts after "- ").
+      const offset = (node.range?.[0] ?? 0) - (pos.col - 1);
       const rec = recordOf(ev);
       if (!rec) {
         out.problems.push({ line, message: 'Event without any usable time (eventTime, firstTimestamp, lastTimestamp, creationTimestamp all null)' });
