@@ -23,6 +23,7 @@ export class PcapParser implements FormatParser {
   private linkType = 0;
   private snapLen = 0;
   private recordLimit = 0;
+  private minor = 4;
 
   constructor(private readonly ctx: ParseContext) {}
 
@@ -43,7 +44,7 @@ export class PcapParser implements FormatParser {
         this.need = RECORD_HEADER;
         return pos;
       }
-      const capLen = view.getUint32(pos + 8, le);
+      const { capLen, origLen } = this.lengths(view, pos);
       const at = fileOffset + (pos - start);
       const recordNo = ctx.summary.packets + 1;
       if (capLen > this.recordLimit) {
@@ -56,7 +57,6 @@ export class PcapParser implements FormatParser {
         this.need = RECORD_HEADER + capLen;
         return pos;
       }
-      const origLen = view.getUint32(pos + 12, le);
       // Both are read as stored, like tshark (corpus quirk 13), but they are worth a warning.
       if (this.snapLen !== 0 && capLen > this.snapLen) {
         ctx.warn(at, `record ${recordNo}: captured length ${capLen} exceeds the file's snap length ${this.snapLen}`);
@@ -97,10 +97,21 @@ export class PcapParser implements FormatParser {
     } else if (left < RECORD_HEADER) {
       ctx.fatal(fileOffset, `record ${ctx.summary.packets + 1}: header cut short: ${left} of ${RECORD_HEADER} bytes`);
     } else {
-      const capLen = view.getUint32(start + 8, this.le);
+      const { capLen } = this.lengths(view, start);
       ctx.fatal(fileOffset, `record ${ctx.summary.packets + 1}: data cut short: ${left - RECORD_HEADER} of ${capLen} bytes`);
     }
     this.stop();
+  }
+
+  /**
+   * The record's captured and original lengths. Files older than version 2.3 stored them in the other order; in
+   * 2.3 files both orders exist, and the captured length is never the larger (libpcap and Wireshark do the same).
+   */
+  private lengths(view: DataView, pos: number): { capLen: number; origLen: number } {
+    const first = view.getUint32(pos + 8, this.le);
+    const second = view.getUint32(pos + 12, this.le);
+    const swapped = this.minor < 3 || (this.minor === 3 && first > second);
+    return swapped ? { capLen: second, origLen: first } : { capLen: first, origLen: second };
   }
 
   private stop(): void {
@@ -125,13 +136,15 @@ export class PcapParser implements FormatParser {
     s.byteOrder = le ? 'le' : 'be';
     s.version = `${major}.${minor}`;
     this.headerDone = true;
-    // Version 2.4 is the only one written since 1998; like tshark, refuse other majors and read newer minors.
+    // Version 2.4 is the only one written since 1998; like tshark, refuse other majors and read other minors.
     if (major !== 2) {
       ctx.fatal(fileOffset + 4, `unsupported pcap version ${major}.${minor} (only 2.x can be read)`);
       this.stop();
       return;
     }
-    if (minor !== 4) ctx.warn(fileOffset + 4, `unusual pcap version ${major}.${minor}, read as 2.4`);
+    this.minor = minor;
+    if (minor > 4) ctx.warn(fileOffset + 4, `unusual pcap version ${major}.${minor}, read as 2.4`);
+    else if (minor < 4) ctx.warn(fileOffset + 4, `old pcap version ${major}.${minor}: record lengths read in that version's order`);
     // LinkType field: bits 0-15 link type, 16-25 reserved (must be 0), bit 26 FCS present, 28-31 FCS length
     // in 16-bit words. tshark 4.0 masks the FCS bits and refuses a non-zero reserved field (corpus quirk 12).
     const reserved = (linkField >>> 16) & 0x3ff;

@@ -66,6 +66,19 @@ describe('pcap reader', () => {
     assert.match(newer.warnings[0]!.reason, /version 2\.5/);
   });
 
+  it('reads the swapped length fields of versions before 2.3, and 2.3 files written either way', () => {
+    const one = [{ data: bytesSeq(20), sec: 1, nsec: 0, origLen: 60 }];
+    const old = edit(writePcap(one, { versionMinor: 2 }));
+    old.set32(24 + 8, 60); // orig_len first...
+    old.set32(24 + 12, 20); // ...then incl_len
+    const a = readBytes(old.buf);
+    assert.deepEqual([a.frames[0]!.capLen, a.frames[0]!.origLen, a.fatal], [20, 60, []]);
+    assert.match(a.warnings[0]!.reason, /old pcap version 2\.2/);
+    const v23 = edit(old.buf);
+    v23.set32(4, 0x00030002); // version 2.3 (major 2, minor 3 as two little-endian 16-bit fields)
+    assert.deepEqual([readBytes(v23.buf).frames[0]!.capLen, readBytes(writePcap(one, { versionMinor: 3 })).frames[0]!.capLen], [20, 20]);
+  });
+
   it('stops at an implausible captured length, with the record offset, keeping the records before', () => {
     const { buf, set32 } = edit(writePcap(frames));
     const record2 = 24 + 16 + 60;
