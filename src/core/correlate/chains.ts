@@ -244,12 +244,12 @@ function inferAddresses(ctx: Context, occurrences: RestartOccurrence[], who: Map
   }
 }
 
-/** When the next restart (of the same subject, or of any) began: nothing after it belongs to this one. */
+/** When the next restart (of the same subject, or of any) began: nothing after it belongs to this one. `list` is sorted by lo. */
 function occurrencesAfter(list: RestartOccurrence[], i: number, sameKey: boolean): number {
   const key = list[i]!.key;
   for (let j = i + 1; j < list.length; j++) {
     const o = list[j]!;
-    if (o.lo <= list[i]!.lastUs) continue;
+    if (o.lo <= list[i]!.lo) continue;
     if (!sameKey || o.key === key) return o.lo;
   }
   return Number.POSITIVE_INFINITY;
@@ -301,9 +301,9 @@ export function linkChains(
 
     const peerDown = findPeerDown(ctx, o, w, nextSame);
     const down = peerDown?.events[0];
-    // Without a session loss, a loop is only tied to the restart of a BGP speaker.
+    // Without a session loss, a loop is only tied to the stop of a BGP speaker (a start line comes after the death).
     const restart = restartInstant(o, down);
-    const anchorUs = down ? down.timeUs : o.speaker ? restart.timeUs : undefined;
+    const anchorUs = down ? down.timeUs : o.speaker && !startOnly(o) ? restart.timeUs : undefined;
     const toleranceUs = down ? timeToleranceUs(down, WINDOWS.preciseToleranceUs) : WINDOWS.preciseToleranceUs;
     const found = anchorUs === undefined ? undefined : findLoops(ctx, anchorUs, toleranceUs, announced, nextAny);
     if (!peerDown && !found) return;

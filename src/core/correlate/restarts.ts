@@ -90,9 +90,14 @@ function conflicts(o: RestartOccurrence, e: LogEvent): boolean {
   return false;
 }
 
-/** A stop after a start opens the next restart (crash loop: kill, start, kill, start...). */
-function beginsNext(o: RestartOccurrence, phase: RestartPhase): boolean {
-  return phase === 'stop' && o.phases.has('start');
+/**
+ * A stop after a start opens the next restart (crash loop: kill, start, kill, start...), unless the stop may have
+ * happened before that start: a late observation (PLEG's ContainerDied up to 1 s late) of the same death.
+ */
+function beginsNext(o: RestartOccurrence, e: LogEvent, phase: RestartPhase): boolean {
+  if (phase !== 'stop' || !o.phases.has('start')) return false;
+  const lastStart = Math.max(...o.events.filter((x) => restartPhase(x) === 'start').map((x) => x.timeUs));
+  return stopBounds(e).lo > lastStart;
 }
 
 /**
@@ -177,10 +182,9 @@ export function findRestarts(events: readonly LogEvent[]): RestartOccurrence[] {
     for (let i = open.length - 1; i >= 0; i--) {
       if (e.timeUs - open[i]!.lastUs > WINDOWS.restartClusterGapUs) open.splice(i, 1);
     }
-    // The most specific compatible open occurrence: same host or pod first, then any that does not conflict.
-    const candidates = open.filter((o) => !conflicts(o, e) && !beginsNext(o, phase));
-    const target =
-      candidates.find((o) => (o.host && o.host === e.host) || (o.pod && o.pod === e.pod)) ?? candidates[candidates.length - 1];
+    // The most specific compatible open occurrence, latest first: same host or pod, then any that does not conflict.
+    const candidates = open.filter((o) => !conflicts(o, e) && !beginsNext(o, e, phase)).reverse();
+    const target = candidates.find((o) => (o.host && o.host === e.host) || (o.pod && o.pod === e.pod)) ?? candidates[0];
     if (target) {
       absorb(target, e, phase);
       continue;
@@ -213,7 +217,7 @@ export function findRestarts(events: readonly LogEvent[]): RestartOccurrence[] {
   }
   // One name per subject: the container's, when any of its restarts names it (a SIGKILL leaves only PLEG lines).
   for (const o of out) o.name = containerOf.get(o.key) ?? o.name;
-  return out;
+  return out.sort((a, b) => a.lo - b.lo);
 }
 
 /** "kube-router on node-3", "gobgpd", "pod kube-router-x7k2p". */

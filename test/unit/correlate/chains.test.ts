@@ -226,5 +226,28 @@ describe('correlate: chains', () => {
       assert.equal(r.patterns.length, 1);
       assert.equal(r.patterns[0]!.subjects?.length, 1);
     });
+
+    it('keeps a late ContainerDied with its restart even after a whole-second start line, and the first start out of it', () => {
+      // cpu-throttle run: first start at 41 s; liveness kill at 49.3178; gobgpd's start line says 50 (whole second);
+      // PLEG notices the death at 50.1879 and the new container at 52.1879; the loop begins at 49.4911.
+      const events = [
+        kubectl(s(41), 'Started', 'Started container kube-router'),
+        gobgpd(s(41), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        pleg(s(42.187936), 'ContainerStarted'),
+        kubectl(s(49), 'Killing', 'Container kube-router failed liveness probe, will be restarted'),
+        event('logs/kubelet.log', { kind: 'container-restart', timeUs: s(49.318489), pod: POD, container: 'kube-router', message: '"Killing container with a grace period" pod="kube-system/kube-router-x7k2p"' }),
+        frrPeer(s(49.331091), '10.0.23.2', false),
+        gobgpd(s(50), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        pleg(s(50.187936), 'ContainerDied'),
+        frrPeer(s(51.349552), '10.0.23.2', true),
+        pleg(s(52.187936), 'ContainerStarted'),
+      ].sort((a, b) => a.timeUs - b.timeUs);
+      const r = correlate({ events, loops: [loop(s(49.491137), 2.5, 26)], impact: impact(), inputs: [capture(40, 60)] });
+      assert.equal(r.chains.length, 1, r.chains.map((c) => c.summary).join('\n'));
+      const c = r.chains[0]!;
+      assert.equal(c.steps[0]!.timeUs, s(49.318489));
+      assert.deepEqual(c.steps.map((x) => x.kind), ['restart', 'peer-down', 'loop', 'peer-up', 'loop-end']);
+      assert.ok(c.steps[0]!.evidence.some((e) => e.kind === 'log' && /ContainerDied/.test(e.text)));
+    });
   });
 });
