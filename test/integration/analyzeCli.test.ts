@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -116,6 +116,18 @@ describe('incident-lens analyze (CLI bundle)', () => {
     assert.match(r.stdout, /Problems in the inputs:/);
     rmSync(cut);
     rmSync(out);
+  });
+
+  it("runs the README's first command on the bundled incident sample: both loops, and a Report that validates", function () {
+    const sample = join(root, 'media', 'samples', 'incident');
+    if (!existsSync(sample)) this.skip();
+    const r = runCli(['--json', sample]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    assert.ok(ajv.validate(schema, report), ajv.errorsText(ajv.errors));
+    assert.deepEqual(report.loops.map((l) => [l.id, l.ttlStep]), [['loop-1', 2], ['loop-2', 2]]);
+    assert.ok(report.inputs.some((i) => i.kind === 'log' && i.events > 0), 'the sample logs were read');
   });
 
   it('rejects bad options with status 1', () => {
