@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface DriverEvent {
-  event: 'scenario' | 'start' | 'converged' | 'load-start' | 'kill' | 'exit' | 'load-stop' | 'end';
+  event: 'scenario' | 'start' | 'converged' | 'load-start' | 'kill' | 'exit' | 'cpu-burst' | 'load-stop' | 'end';
   timeUs: number;
   restart?: number;
   signal?: string;
   status?: number;
   pid?: number;
+  /** cpu-burst: how long the pod burned CPU from timeUs on. */
+  seconds?: number;
   [key: string]: unknown;
 }
 

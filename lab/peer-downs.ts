@@ -1,6 +1,6 @@
 /**
  * The access router's own record of the node's BGP session going down, read from its log in the lab's output:
- * FRR `%ADJCHANGE: neighbor 10.0.23.2(node-1) in vrf default Down ...` or BIRD `node1: State changed to stop`.
+ * FRR `%ADJCHANGE: neighbor 10.0.23.2(node-1) in vrf default Down ...` or BIRD `node1: State changed to stop` (the first of stop, flush, down).
  * Only the two formats this lab writes (FRR with `log timestamp precision 6`, BIRD with `%F %T.%6f`).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ export interface PeerDown {
 }
 
 const FRR = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d)\.(\d{6}) BGP: .*%ADJCHANGE: neighbor (\S+?)(?:\(\S*\))? .*\bDown\b/;
-const BIRD = /^(\d{4})-(\d\d)-(\d\d) (\d\d:\d\d:\d\d)\.(\d{6}) <\w+> (\S+): State changed to (?:stop|down)/;
+const BIRD = /^(\d{4})-(\d\d)-(\d\d) (\d\d:\d\d:\d\d)\.(\d{6}) <\w+> (\S+): State changed to stop/;
 const NODE_PEER = '10.0.23.2';
 
 function epochUs(y: string, mo: string, d: string, hms: string, micros: string): number {

@@ -19,13 +19,16 @@ die() { echo "lab: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, packet capture): sudo $0 $SCENARIO"
 
 # Defaults, overridden by the scenario file and then by the environment (LAB_GAP_S=5 lab/run.sh ...).
-ACCESS=frr FIB_DELAY_MS=3000 RESTARTS="" CPU_QUOTA_US="" CPU_PERIOD_US=100000 CPU_BURST=""
+ACCESS=frr FIB_DELAY_MS=3000 RESTARTS="" CPU_QUOTA_US="" CPU_PERIOD_US=100000 CPU_BURST_S=2 CPU_BURST_AT_S=0 MIN_GAP_S=0 MIN_WARMUP_S=0
 # shellcheck source=/dev/null
 . "$SCENARIO_FILE"
 INTERVAL_MS=${LAB_INTERVAL_MS:-20}     # one request every 20 ms
 TIMEOUT_MS=${LAB_TIMEOUT_MS:-1000}     # client timeout per request
 WARMUP_S=${LAB_WARMUP_S:-5}            # steady traffic before the first restart
 GAP_S=${LAB_GAP_S:-12}                 # from a restart to the next kill (or the end): room for the outage to end
+# A scenario may need more room than the lab's (or make-fixtures.sh's) defaults give.
+[ "$GAP_S" -lt "$MIN_GAP_S" ] && GAP_S=$MIN_GAP_S
+[ "$WARMUP_S" -lt "$MIN_WARMUP_S" ] && WARMUP_S=$MIN_WARMUP_S
 QUIET_S=${LAB_QUIET_S:-40}             # run length when there is no restart
 SNAPLEN=${LAB_SNAPLEN:-128}
 RESTARTS=${LAB_RESTARTS-$RESTARTS}
@@ -93,7 +96,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "scenario $SCENARIO: access=$ACCESS fib-delay=${FIB_DELAY_MS:-default}ms restarts='$RESTARTS'"
+say "scenario $SCENARIO: access=$ACCESS fib-delay=${FIB_DELAY_MS:-default}(ms) restarts='$RESTARTS'"
 topology_down # leftovers of a run killed with SIGKILL
 topology_up
 driver scenario "\"scenario\":\"$SCENARIO\",\"access\":\"$ACCESS\",\"fibDelayMs\":${FIB_DELAY_MS:-null},\"intervalMs\":$INTERVAL_MS,\"timeoutMs\":$TIMEOUT_MS,\"snaplen\":$SNAPLEN,\"podCidr\":\"$POD_CIDR\",\"podIp\":\"$POD_IP\",\"clientIp\":\"$CLIENT_IP\""
@@ -110,7 +113,6 @@ if [ -n "$CPU_QUOTA_US" ]; then
   cpu_cgroup_create "$CPU_QUOTA_US" "$CPU_PERIOD_US"
   sleep 1 # the pod server's process must exist before it can be moved
   cpu_cgroup_add $(ip netns pids $NS_POD)
-  cpu_sidecar_start "$CPU_BURST"
   cpu_stat_logger_start "$OUT/logs/pod-cpu-stat.log"
 fi
 
@@ -135,6 +137,7 @@ driver load-start
 (cd "$REPO" && exec ip netns exec $NS_CLIENT "${TSX[@]}" lab/client.ts "http://$POD_IP:$POD_PORT/api/orders" \
   "$INTERVAL_MS" "$TIMEOUT_MS" "$OUT/logs/client-app.log") &
 CLIENT_PID=$!
+[ -n "$CPU_QUOTA_US" ] && { sleep 1; cpu_burst "$CPU_BURST_S"; driver cpu-burst "\"seconds\":$CPU_BURST_S"; }
 sleep "$WARMUP_S"
 
 n=0
@@ -151,7 +154,14 @@ for spec in $RESTARTS; do
   sleep "$down_s"
   gobgpd_start
   driver start "\"restart\":$n,\"pid\":$GOBGPD_PID"
-  sleep "$GAP_S"
+  if [ -n "$CPU_QUOTA_US" ]; then
+    sleep "$CPU_BURST_AT_S"
+    cpu_burst "$CPU_BURST_S"
+    driver cpu-burst "\"seconds\":$CPU_BURST_S"
+    sleep "$((GAP_S - CPU_BURST_AT_S))"
+  else
+    sleep "$GAP_S"
+  fi
 done
 
 driver load-stop

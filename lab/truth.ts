@@ -103,6 +103,10 @@ const truth = {
       outageStartAfterKillMs: outage ? ms(outage.startUs - r.killUs) : null,
     };
   }),
+  // cpu-throttle scenario: when the pod burned CPU against its quota (the red herring), placed away from the outages.
+  cpuBursts: driver
+    .filter((e) => e.event === 'cpu-burst')
+    .map((e) => ({ start: at(e.timeUs), end: at(e.timeUs + (e.seconds ?? 0) * 1_000_000) })),
   peerDowns: peerDowns.map((p) => ({ ...at(p.timeUs), router: p.router, peer: p.peer, file: p.file, line: p.line })),
   loops: loops.map((l) => ({
     id: l.id,
@@ -151,6 +155,10 @@ if (restarts.length === 0) {
   if (long.length !== restarts.length) problems.push(`${long.length} loops of ${LONG_LOOP_MS} ms or more, expected ${restarts.length}`);
   if (peerDowns.length < restarts.length) problems.push(`${peerDowns.length} peer-down lines for ${restarts.length} restarts`);
 } else if (long.length) problems.push(`${long.length} long loops although the FIB is not slowed`);
+for (const b of truth.cpuBursts) {
+  const hit = outages.find((o) => o.startUs < b.end.timeUs && o.endUs > b.start.timeUs);
+  if (hit) problems.push(`CPU burst at ${b.start.time} overlaps the outage from ${isoMicros(hit.startUs)}`);
+}
 for (const l of loops) if (l.ttlStep !== EXPECTED_TTL_STEP) problems.push(`${l.id}: TTL step ${l.ttlStep}`);
 if (!existsSync(join(outDir, 'core-access.pcapng'))) problems.push('core-access.pcapng missing');
 console.log(problems.length ? `truth: FAIL ${problems.join('; ')}` : `truth: PASS (${scenario.scenario})`);

@@ -26,11 +26,13 @@ cpu_cgroup_add() {
   for pid in "$@"; do echo "$pid" >"$CPU_CGROUP/cgroup.procs"; done
 }
 
-# A busy loop in the pod's cgroup: BUSY seconds on, IDLE seconds off (like a batch job or a log shipper's bursts).
-cpu_sidecar_start() {
-  local busy=${1%%:*} idle=${1#*:}
-  in_ns $NS_POD bash -c "echo \$\$ >$CPU_CGROUP/cgroup.procs
-    while :; do end=\$((SECONDS + $busy)); while [ \$SECONDS -lt \$end ]; do :; done; sleep $idle; done" &
+# cpu_burst SECONDS: a busy loop in the pod's cgroup for that long (like a batch job or a log shipper's burst),
+# in the background. The driver places the bursts away from the outages: the throttling is a red herring.
+# Moved into the cgroup from outside: `ip netns exec` mounts a fresh /sys, without the cgroup tree.
+cpu_burst() {
+  # The busy process is the one started (no `timeout` wrapper, whose child could fork before the move).
+  ip netns exec $NS_POD bash -c 'end=$((${EPOCHREALTIME/./} + $1 * 1000000)); while ((${EPOCHREALTIME/./} < end)); do :; done' burst "$1" &
+  cpu_cgroup_add $!
 }
 
 # What an engineer would leave running during the incident: a timestamp, then cpu.stat, every second.
@@ -39,10 +41,12 @@ cpu_stat_logger_start() {
   if [ -f $CPU_CGROUP/cpu.max ]; then settings="cpu.max $(cat $CPU_CGROUP/cpu.max)"
   else settings="cpu.cfs_quota_us $(cat $CPU_CGROUP/cpu.cfs_quota_us) cpu.cfs_period_us $(cat $CPU_CGROUP/cpu.cfs_period_us)"; fi
   echo "# $CPU_CGROUP $settings" >"$file"
-  in_ns $NS_POD bash -c "while :; do date -u +%Y-%m-%dT%H:%M:%S.%6NZ; cat $CPU_CGROUP/cpu.stat; sleep 1; done" >>"$file" &
+  (while :; do date -u +%Y-%m-%dT%H:%M:%S.%6NZ; cat $CPU_CGROUP/cpu.stat; sleep 1; done) >>"$file" 2>&1 &
+  CPU_STAT_LOGGER_PID=$!
 }
 
 cpu_cgroup_remove() {
+  [ -n "${CPU_STAT_LOGGER_PID:-}" ] && kill "$CPU_STAT_LOGGER_PID" 2>/dev/null
   [ -n "$CPU_CGROUP" ] && [ -d "$CPU_CGROUP" ] || return 0
   local i
   for i in 1 2 3 4 5; do rmdir "$CPU_CGROUP" 2>/dev/null && return 0; sleep 0.2; done

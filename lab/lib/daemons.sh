@@ -71,7 +71,9 @@ protocol kernel {
   ipv4 { import none; export where source = RTS_BGP; };
   learn off;
 }
+# Session state changes are only logged with "debug states" (as <TRACE> lines), as operators usually set.
 protocol bgp core {
+  debug { states };
   local $ACCESS_CORE_IP as 65001;
   neighbor $CORE_ACCESS_IP as 65000;
   connect retry time 1;
@@ -79,6 +81,7 @@ protocol bgp core {
 }
 protocol bgp node1 {
   description "kube-router on node-1";
+  debug { states };
   local $ACCESS_NODE_IP as 65001;
   neighbor $NODE_ACCESS_IP as 64512;
   connect retry time 1;
