@@ -59,7 +59,7 @@ export class PcapngParser implements FormatParser {
         return pos;
       }
       const at = fileOffset + (pos - start);
-      let type = view.getUint32(pos, this.le);
+      const type = view.getUint32(pos, this.le);
       if (type === SHB) {
         // The byte order of everything from here on, the SHB's own length included, comes from its magic.
         if (avail < 12) {
@@ -109,7 +109,7 @@ export class PcapngParser implements FormatParser {
     }
     const le = type === SHB ? view.getUint32(start + 8, true) === BYTE_ORDER_MAGIC : this.le;
     const length = view.getUint32(start + 4, le);
-    this.fail(fileOffset, `${blockName(type)} cut short: block length ${length} but the file ends after ${left} bytes`);
+    this.fail(fileOffset, `${blockName(type)} cut short: block length ${length} but only ${left} bytes remain in the file`);
   }
 
   private fail(at: number, reason: string): void {

@@ -162,10 +162,10 @@ describe('pcapng reader', () => {
     it('files cut in the SHB, in a block header and in a block', () => {
       const whole = cat(good, epb(0, 0n, pkt));
       const cut = (n: number) => readBytes(whole.subarray(0, n)).fatal.map((p) => [p.byteOffset, p.reason]);
-      assert.deepEqual(cut(20), [[0, 'SHB cut short: block length 28 but the file ends after 20 bytes']]);
+      assert.deepEqual(cut(20), [[0, 'SHB cut short: block length 28 but only 20 bytes remain in the file']]);
       assert.deepEqual(cut(10), [[0, 'SHB header cut short: 10 of 12 bytes']]);
       assert.deepEqual(cut(good.length + 6), [[good.length, 'block header cut short: 6 of 8 bytes']]);
-      assert.deepEqual(cut(good.length + 40), [[good.length, 'EPB cut short: block length 76 but the file ends after 40 bytes']]);
+      assert.deepEqual(cut(good.length + 40), [[good.length, 'EPB cut short: block length 76 but only 40 bytes remain in the file']]);
       assert.deepEqual(cut(whole.length), []);
     });
 
