@@ -12,7 +12,7 @@ import { outputChannel } from './log';
 import { showReportJson, showTimeline } from './panelBridge';
 import { isValidTimeZone, parseClockOffset } from './requestSettings';
 import type { NodeAction, ResultNode, TimelineFocus } from './resultsTreeModel';
-import { fileTimeSettingsOf, updateFileTimeSettings } from './settings';
+import { fileTimeSettingsOf, openTimelineAfterAnalysis, updateFileTimeSettings } from './settings';
 import { OPEN_RESULT_COMMAND } from './resultsTree';
 
 export const CAPTURE_FILE_RE = /\.(pcap|pcapng|cap)(\.gz)?$/i;
@@ -148,7 +148,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
   const runAndShow = async (paths: string[], replaces?: string): Promise<void> => {
     if (paths.length === 0) return;
     const entry = await service.run(paths, replaces);
-    if (entry?.report && vscode.workspace.getConfiguration().get<boolean>('incidentLens.openTimelineAfterAnalysis', true)) {
+    if (entry?.report && openTimelineAfterAnalysis()) {
       await showTimeline(context, entry);
     }
   };

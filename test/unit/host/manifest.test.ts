@@ -105,6 +105,8 @@ describe('package.json contributions', () => {
       const d = colours.get(id);
       assert.ok(d, `${id} is used but not contributed`);
       for (const theme of ['dark', 'light', 'highContrast', 'highContrastLight']) assert.ok(theme in d, `${id} has no ${theme} default`);
+      // VS Code rejects the whole colour (logged in the browser console) when light or dark is null.
+      for (const theme of ['dark', 'light']) assert.equal(typeof d[theme], 'string', `${id}: ${theme} must be a colour`);
     }
     const icons = [...hostSources.matchAll(/'media', 'icons', '([\w.-]+)'/g)].map((m) => m[1]!);
     for (const icon of [...icons, 'activity.svg']) assert.ok(existsSync(join(root, 'media', 'icons', icon)), `media/icons/${icon}`);
