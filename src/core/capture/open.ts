@@ -69,11 +69,11 @@ async function openCapture(path: string): Promise<FileHandle> {
   return fh;
 }
 
-/** "cannot open capture /x/y.pcap: no such file or directory (ENOENT)": Node's text without its repeated code and path. */
+/** "cannot read capture file /x/y.pcap: no such file or directory (ENOENT)": Node's text without its repeated code and path. */
 function fileError(path: string, e: unknown): Error {
   const cause = e as NodeJS.ErrnoException;
   const text = String(cause.message ?? e).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-  const err = new Error(`cannot open capture ${path}: ${text}${cause.code ? ` (${cause.code})` : ''}`, { cause: e });
+  const err = new Error(`cannot read capture file ${path}: ${text}${cause.code ? ` (${cause.code})` : ''}`, { cause: e });
   return Object.assign(err, { code: cause.code });
 }
 

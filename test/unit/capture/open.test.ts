@@ -41,8 +41,8 @@ describe('readCaptureFile', () => {
   it('rejects files it cannot open with an error naming the file', async () => {
     const missing = path.join(dir, 'nope.pcap');
     await assert.rejects(readCaptureFile(missing, () => {}),
-      { code: 'ENOENT', message: `cannot open capture ${missing}: no such file or directory (ENOENT)` });
-    await assert.rejects(readCaptureFile(dir, () => {}), { code: 'EISDIR', message: `cannot open capture ${dir}: is a directory (EISDIR)` });
+      { code: 'ENOENT', message: `cannot read capture file ${missing}: no such file or directory (ENOENT)` });
+    await assert.rejects(readCaptureFile(dir, () => {}), { code: 'EISDIR', message: `cannot read capture file ${dir}: is a directory (EISDIR)` });
   });
 
   it('rejects with AbortError when cancelled before or during the read, after delivering what it had', async () => {
