@@ -29,10 +29,6 @@ export const COLUMN_INDEX: ReadonlyMap<string, number> = new Map(PACKET_COLUMNS.
 const IP4_END = { hdrLen: 1, len: 4, id: 6, flags: 8, ttl: 9, proto: 10, src: 16, dst: 20 };
 const IP6_END = { plen: 6, nxt: 7, hlim: 8, src: 24, dst: 40 };
 
-function has(v: boolean, text: () => string): string {
-  return v ? text() : '';
-}
-
 function firstIp(p: DecodedPacket, version: 4 | 6): IpLayer | null {
   for (let i = 0; i < p.ipCount; i++) if (p.ipLayers[i]!.version === version) return p.ipLayers[i]!;
   return null;
@@ -43,17 +39,34 @@ function firstTransport(p: DecodedPacket, proto: number): TransportFacts | null 
   return null;
 }
 
-function ip6Addr(data: Uint8Array, l: IpLayer, which: 'src' | 'dst'): string {
-  return ipv6TextAt(data, l.offset + (which === 'src' ? 8 : 24));
+function protocolChain(p: DecodedPacket): string {
+  let s = '';
+  for (let i = 0; i < p.protocolCount; i++) s += i === 0 ? p.protocols[i] : `:${p.protocols[i]}`;
+  return s;
 }
 
-function joinIp(p: DecodedPacket, version: 4 | 6, end: number, value: (l: IpLayer) => string | null): string {
+/** The `@all` columns: one field of every IP header of one version, outermost first. */
+const enum IpField { Src4, Dst4, Proto4, Src6, Dst6, Nxt6 }
+
+function ipFieldText(d: Uint8Array, l: IpLayer, field: IpField): string | null {
+  switch (field) {
+    case IpField.Src4: return l.validBytes >= IP4_END.src ? ipv4Text(l.src4) : null;
+    case IpField.Dst4: return l.validBytes >= IP4_END.dst && l.optionsReadable ? ip4Dst(d, l) : null;
+    case IpField.Proto4: return l.validBytes >= IP4_END.proto ? String(l.proto) : null;
+    case IpField.Src6: return l.validBytes >= IP6_END.src ? ipv6TextAt(d, l.offset + 8) : null;
+    case IpField.Dst6: return l.validBytes >= IP6_END.dst ? ipv6TextAt(d, l.offset + 24) : null;
+    case IpField.Nxt6: return l.validBytes >= IP6_END.nxt ? String(l.proto) : null;
+  }
+}
+
+function joinIp(p: DecodedPacket, d: Uint8Array, field: IpField): string {
+  const version = field <= IpField.Proto4 ? 4 : 6;
   let s = '';
   for (let i = 0; i < p.ipCount; i++) {
     const l = p.ipLayers[i]!;
-    if (l.version !== version || l.validBytes < end) continue;
-    const v = value(l);
-    if (v !== null) s += (s === '' ? '' : ',') + v;
+    if (l.version !== version) continue;
+    const v = ipFieldText(d, l, field);
+    if (v !== null) s += s === '' ? v : `,${v}`;
   }
   return s;
 }
@@ -92,6 +105,7 @@ export function epochText(sec: number, nsec: number): string {
  * apply (tshark leaves them empty for classic pcap).
  */
 export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean, cells: string[]): void {
+  // Hot path (one call per packet in `packets`): plain conditionals, no closures or temporary arrays.
   const d = frame.data;
   let k = 0;
   cells[k++] = String(frame.number);
@@ -103,59 +117,59 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
   cells[k++] = frame.hasTime ? epochText(frame.timeSec, frame.timeNsec) : '';
   cells[k++] = String(frame.origLen);
   cells[k++] = String(frame.capLen);
-  cells[k++] = p.protocols.slice(0, p.protocolCount).join(':');
+  cells[k++] = protocolChain(p);
 
   const v4 = firstIp(p, 4);
   const b4 = v4 === null ? -1 : v4.validBytes;
-  cells[k++] = has(b4 >= IP4_END.src, () => ipv4Text(v4!.src4));
-  cells[k++] = has(b4 >= IP4_END.dst && v4!.optionsReadable, () => ip4Dst(d, v4!));
-  cells[k++] = has(b4 >= IP4_END.hdrLen, () => String(v4!.hdrLen));
+  cells[k++] = b4 >= IP4_END.src ? ipv4Text(v4!.src4) : '';
+  cells[k++] = b4 >= IP4_END.dst && v4!.optionsReadable ? ip4Dst(d, v4!) : '';
+  cells[k++] = b4 >= IP4_END.hdrLen ? String(v4!.hdrLen) : '';
   // Total length 0 (TSO / BIG TCP): tshark shows the length of the data it was handed (corpus quirk 5).
-  cells[k++] = has(b4 >= IP4_END.len, () => String(v4!.lengthField !== 0 ? v4!.lengthField : frame.origLen - v4!.offset));
-  cells[k++] = has(b4 >= IP4_END.id, () => String(v4!.id));
-  cells[k++] = has(b4 >= IP4_END.flags, () => (v4!.df ? '1' : '0'));
-  cells[k++] = has(b4 >= IP4_END.flags, () => (v4!.mf ? '1' : '0'));
-  cells[k++] = has(b4 >= IP4_END.flags, () => String(v4!.fragOffset));
-  cells[k++] = has(b4 >= IP4_END.ttl, () => String(v4!.ttl));
-  cells[k++] = has(b4 >= IP4_END.proto, () => String(v4!.proto));
+  cells[k++] = b4 >= IP4_END.len ? String(v4!.lengthField !== 0 ? v4!.lengthField : frame.origLen - v4!.offset) : '';
+  cells[k++] = b4 >= IP4_END.id ? String(v4!.id) : '';
+  cells[k++] = b4 >= IP4_END.flags ? (v4!.df ? '1' : '0') : '';
+  cells[k++] = b4 >= IP4_END.flags ? (v4!.mf ? '1' : '0') : '';
+  cells[k++] = b4 >= IP4_END.flags ? String(v4!.fragOffset) : '';
+  cells[k++] = b4 >= IP4_END.ttl ? String(v4!.ttl) : '';
+  cells[k++] = b4 >= IP4_END.proto ? String(v4!.proto) : '';
 
   const v6 = firstIp(p, 6);
   const b6 = v6 === null ? -1 : v6.validBytes;
-  cells[k++] = has(b6 >= IP6_END.src, () => ip6Addr(d, v6!, 'src'));
-  cells[k++] = has(b6 >= IP6_END.dst, () => ip6Addr(d, v6!, 'dst'));
-  cells[k++] = has(b6 >= IP6_END.plen, () => String(v6!.lengthField));
-  cells[k++] = has(b6 >= IP6_END.hlim, () => String(v6!.ttl));
-  cells[k++] = has(b6 >= IP6_END.nxt, () => String(v6!.proto));
+  cells[k++] = b6 >= IP6_END.src ? ipv6TextAt(d, v6!.offset + 8) : '';
+  cells[k++] = b6 >= IP6_END.dst ? ipv6TextAt(d, v6!.offset + 24) : '';
+  cells[k++] = b6 >= IP6_END.plen ? String(v6!.lengthField) : '';
+  cells[k++] = b6 >= IP6_END.hlim ? String(v6!.ttl) : '';
+  cells[k++] = b6 >= IP6_END.nxt ? String(v6!.proto) : '';
 
   const tcp = firstTransport(p, 6);
   const bt = tcp === null ? -1 : tcp.validBytes;
-  cells[k++] = has(bt >= 2, () => String(tcp!.srcPort));
-  cells[k++] = has(bt >= 4, () => String(tcp!.dstPort));
+  cells[k++] = bt >= 2 ? String(tcp!.srcPort) : '';
+  cells[k++] = bt >= 4 ? String(tcp!.dstPort) : '';
   // Wireshark reads the whole fixed TCP header before it shows sequence, acknowledgment and flags.
-  cells[k++] = has(bt >= 20, () => String(tcp!.seq));
-  cells[k++] = has(bt >= 20, () => String(tcp!.ack));
-  cells[k++] = has(bt >= 20, () => String(tcp!.flags));
+  cells[k++] = bt >= 20 ? String(tcp!.seq) : '';
+  cells[k++] = bt >= 20 ? String(tcp!.ack) : '';
+  cells[k++] = bt >= 20 ? String(tcp!.flags) : '';
 
   const udp = firstTransport(p, 17);
   const bu = udp === null ? -1 : udp.validBytes;
-  cells[k++] = has(bu >= 2, () => String(udp!.srcPort));
-  cells[k++] = has(bu >= 4, () => String(udp!.dstPort));
-  cells[k++] = has(bu >= 6, () => String(udp!.udpLength));
+  cells[k++] = bu >= 2 ? String(udp!.srcPort) : '';
+  cells[k++] = bu >= 4 ? String(udp!.dstPort) : '';
+  cells[k++] = bu >= 6 ? String(udp!.udpLength) : '';
 
-  for (const proto of [1, 58]) {
+  // ICMP then ICMPv6: type and code are shown once the 4-byte type/code/checksum part is there.
+  for (let proto = 1; proto !== 0; proto = proto === 1 ? 58 : 0) {
     const ic = firstTransport(p, proto);
     const bi = ic === null ? -1 : ic.validBytes;
-    // Type and code are shown once the 4-byte type/code/checksum part is there.
-    cells[k++] = has(bi >= 4, () => String(ic!.icmpType));
-    cells[k++] = has(bi >= 4, () => String(ic!.icmpCode));
+    cells[k++] = bi >= 4 ? String(ic!.icmpType) : '';
+    cells[k++] = bi >= 4 ? String(ic!.icmpCode) : '';
   }
 
-  cells[k++] = joinIp(p, 4, IP4_END.src, (l) => ipv4Text(l.src4));
-  cells[k++] = joinIp(p, 4, IP4_END.dst, (l) => (l.optionsReadable ? ip4Dst(d, l) : null));
-  cells[k++] = joinIp(p, 4, IP4_END.proto, (l) => String(l.proto));
-  cells[k++] = joinIp(p, 6, IP6_END.src, (l) => ip6Addr(d, l, 'src'));
-  cells[k++] = joinIp(p, 6, IP6_END.dst, (l) => ip6Addr(d, l, 'dst'));
-  cells[k++] = joinIp(p, 6, IP6_END.nxt, (l) => String(l.proto));
+  cells[k++] = joinIp(p, d, IpField.Src4);
+  cells[k++] = joinIp(p, d, IpField.Dst4);
+  cells[k++] = joinIp(p, d, IpField.Proto4);
+  cells[k++] = joinIp(p, d, IpField.Src6);
+  cells[k++] = joinIp(p, d, IpField.Dst6);
+  cells[k++] = joinIp(p, d, IpField.Nxt6);
   cells[k++] = vlanIds(p);
   cells[k++] = joinNumbers(p.mplsLabels, p.mplsCount);
 }
