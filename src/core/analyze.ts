@@ -5,11 +5,13 @@
  * becomes `inputs[].problems` and every good result is kept); rejects only on cancellation (AbortError,
  * checked between chunks of every file) or an internal bug.
  */
+import { resolve } from 'node:path';
 import { analyzeCapture, type CaptureRunResult } from './analyze/captureRun';
 import { assembleFindings } from './analyze/assemble';
 import { classifyInput, listInputs, type InputFile } from './analyze/inputs';
 import { toolVersion } from './analyze/toolVersion';
 import { correlate } from './correlate/index';
+import { readLogFile } from './logs/read';
 import type { LogEvent } from './model/events';
 import type { AnalyzeHooks, AnalyzePhase, AnalyzeRequest } from './model/analysis';
 import type { InputSummary, LogInputSummary, Report } from './model/report';
@@ -69,17 +71,42 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     inputs.push(result.summary);
   }
 
-  // Logs: the log reader (core/logs) plugs in here; until then a text file is listed, not read.
+  const events: LogEvent[] = [];
   for (const file of texts) {
     signal?.throwIfAborted();
+    const before = bytesDone;
     progress('logs', file.path);
-    inputs.push(skippedInput(file, 'log reading is not available in this build: the file was not read'));
-    bytesDone += file.sizeBytes;
+    // Keyed by the path as given or as absolute (the extension sends absolute paths, a CLI user relative ones).
+    const settings = request.fileSettings?.[file.path] ?? request.fileSettings?.[resolve(file.path)] ?? {};
+    const timeZone = settings.timeZone ?? request.defaultTimeZone;
+    try {
+      const result = await readLogFile(file.path, {
+        ...(timeZone !== undefined ? { timeZone } : {}),
+        ...(settings.clockOffsetMs !== undefined ? { clockOffsetMs: settings.clockOffsetMs } : {}),
+        ...(settings.year !== undefined ? { year: settings.year } : {}),
+        ...(request.customLogFormats ? { customFormats: request.customLogFormats } : {}),
+        ...(signal ? { signal } : {}),
+        onProgress: (read) => {
+          bytesDone = before + Math.min(read, file.sizeBytes);
+          progress('logs', file.path);
+        },
+      });
+      inputs.push(result.summary);
+      for (const ev of result.events) events.push(ev);
+    } catch (e) {
+      if (signal?.aborted || (e instanceof Error && e.name === 'AbortError')) throw e;
+      inputs.push(unreadableInput(file.path, `cannot read ${file.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+    }
+    bytesDone = before + file.sizeBytes;
   }
+  // Ids across files, in time order (ties: file order, then line).
+  events.sort((a, b) => a.timeUs - b.timeUs);
+  events.forEach((ev, i) => {
+    ev.id = `ev-${i + 1}`;
+  });
 
   progress('correlating');
   const { loops, impact } = assembleFindings(captures, stallThresholdMs);
-  const events: LogEvent[] = [];
   const { chains, patterns, hypotheses } = correlate({ loops, events, impact, inputs });
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -8,6 +8,13 @@ import type { ReplicaStreamDraft } from './replicaStream';
 /** Distinct addresses remembered per episode; beyond it counts stop growing (documented in the schema). */
 export const MAX_ADDRESSES_PER_EPISODE = 65_536;
 
+/** Streams last seen with a TTL no higher than the loop's step died in it. */
+function lostIn(lastTtls: Map<number, number>, step: number): number {
+  let n = 0;
+  for (const [ttl, count] of lastTtls) if (ttl <= Math.max(step, 1)) n += count;
+  return n;
+}
+
 export interface EpisodeLimits {
   /** Streams listed in the Report per episode (the longest are kept). */
   maxStreams: number;
@@ -33,6 +40,8 @@ export class EpisodeDraft {
   readonly steps = new Map<number, number>();
   /** Lowest TTL each stream was seen with -> number of streams (packets lost = those that reached <= step). */
   readonly lastTtls = new Map<number, number>();
+  /** Per destination (bounded like the destination set): lowest TTL -> number of streams. */
+  readonly lastTtlsByDestination = new Map<string, Map<number, number>>();
 
   constructor(first: ReplicaStreamDraft, steps: Map<number, number>, private readonly limits: EpisodeLimits) {
     this.startUs = first.timeUs[0]!;
@@ -66,6 +75,7 @@ export class EpisodeDraft {
     for (const [step, count] of steps) this.steps.set(step, (this.steps.get(step) ?? 0) + count);
     const lowest = s.ttl[n - 1]!;
     this.lastTtls.set(lowest, (this.lastTtls.get(lowest) ?? 0) + 1);
+    this.countLastTtl(s.facts.dst, lowest, 1);
     this.keepStream(s);
   }
 
@@ -83,6 +93,7 @@ export class EpisodeDraft {
     this.maxReplicas = Math.max(this.maxReplicas, o.maxReplicas);
     for (const [step, c] of o.steps) this.steps.set(step, (this.steps.get(step) ?? 0) + c);
     for (const [t, c] of o.lastTtls) this.lastTtls.set(t, (this.lastTtls.get(t) ?? 0) + c);
+    for (const [dst, hist] of o.lastTtlsByDestination) for (const [t, c] of hist) this.countLastTtl(dst, t, c);
     for (const s of o.streams) this.keepStream(s);
   }
 
@@ -104,9 +115,28 @@ export class EpisodeDraft {
 
   /** Looped packets whose TTL ran out in the loop: last seen with a TTL that cannot survive one more pass. */
   packetsLost(step: number): number {
-    let n = 0;
-    for (const [ttl, count] of this.lastTtls) if (ttl <= Math.max(step, 1)) n += count;
-    return n;
+    return lostIn(this.lastTtls, step);
+  }
+
+  /** The same per destination, most lost first, at most `max` destinations. */
+  lostByDestination(step: number, max: number): { destination: string; packetsLost: number }[] {
+    const out: { destination: string; packetsLost: number }[] = [];
+    for (const [destination, hist] of this.lastTtlsByDestination) {
+      const packetsLost = lostIn(hist, step);
+      if (packetsLost > 0) out.push({ destination, packetsLost });
+    }
+    out.sort((a, b) => b.packetsLost - a.packetsLost || (a.destination < b.destination ? -1 : 1));
+    return out.slice(0, max);
+  }
+
+  private countLastTtl(dst: string, ttl: number, count: number): void {
+    let hist = this.lastTtlsByDestination.get(dst);
+    if (!hist) {
+      if (this.lastTtlsByDestination.size >= MAX_ADDRESSES_PER_EPISODE) return;
+      hist = new Map();
+      this.lastTtlsByDestination.set(dst, hist);
+    }
+    hist.set(ttl, (hist.get(ttl) ?? 0) + count);
   }
 
   private addDestination(prefix: string, host: string): void {

@@ -35,6 +35,9 @@ export interface EpisodeBuilderLimits extends EpisodeLimits {
   maxLadderSightings: number;
 }
 
+/** Destinations listed in an episode's lostByDestination. */
+const MAX_LOSS_DESTINATIONS = 100;
+
 /** How far back (in capture time) a new stream may reach to join an episode: streams finish within their gap. */
 const LOOKBACK_US = 600_000_000;
 
@@ -120,6 +123,7 @@ function renderEpisode(d: EpisodeDraft, ctx: EpisodeContext, limits: EpisodeBuil
     streamsTotal: d.streamsTotal,
     ladder: renderLadder(kept, dirIndex, d.sightings, limits.maxLadderSightings),
     impact: { flowsHurt: 0, clientsHurt: 0, packetsLost: d.packetsLost(ttlStep), retransmissions: 0, stalls: 0, longestStallMs: 0 },
+    lostByDestination: d.lostByDestination(ttlStep, MAX_LOSS_DESTINATIONS),
   };
 }
 

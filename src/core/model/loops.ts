@@ -76,6 +76,16 @@ export interface LoopEpisode {
   ladder: LadderColumns;
   /** How the episode's impact looked: flows hurt, clients hurt, time lost. */
   impact: EpisodeImpact;
+  /**
+   * Looped packets whose TTL ran out, per destination address, most first (at most 100 destinations).
+   * Optional for readers of older Reports; analyze() always fills it (empty when nothing was lost).
+   */
+  lostByDestination?: DestinationLoss[];
+}
+
+export interface DestinationLoss {
+  destination: string;
+  packetsLost: number;
 }
 
 export interface EpisodeImpact {

@@ -30,6 +30,8 @@ describe('loop detector: real loops', () => {
     assert.equal(ep.destinations, 40);
     assert.equal(ep.sources, 1);
     assert.equal(ep.impact.packetsLost, 40, 'every packet looped until its TTL ran out');
+    assert.equal(ep.lostByDestination!.length, 40);
+    assert.deepEqual(ep.lostByDestination![0], { destination: '10.244.1.10', packetsLost: 1 });
     assert.equal(ep.streams.length, 40);
     assert.deepEqual([ep.streams[0]!.firstTtl, ep.streams[0]!.lastTtl, ep.streams[0]!.ipId, ep.streams[0]!.dstPort], [63, 1, 0x1000, 80]);
     assert.equal(ep.ladder.timeUs.length, 40 * 63);
@@ -54,6 +56,7 @@ describe('loop detector: real loops', () => {
     assert.equal(episodes[1]!.loopedPackets, 20);
     assert.equal(episodes[1]!.maxReplicas, 6);
     assert.equal(episodes[1]!.impact.packetsLost, 0, 'packets that escaped the loop are not lost');
+    assert.deepEqual(episodes[1]!.lostByDestination, []);
   });
 
   it('finds an IPv6 loop by hop limit (no IP ID: identity is addresses, flow label and payload)', () => {
