@@ -1,0 +1,169 @@
+/**
+ * `npm run fuzz [-- --seconds 600 --seed 1]`: a mutation fuzzer over the capture reader + decoder and the log parsers.
+ * Each input runs in a worker thread with a time bound (a hang) and a heap bound (an allocation driven by an untrusted
+ * length); a throw, a hang or an out-of-memory is a finding, saved under test/fixtures/fuzz/ where the regression test
+ * replays it forever after. Exit status 1 when something was found.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { craftedCaptures, craftedLogs, mutateBytes, mutateLog, type Rng } from './mutate';
+import { captureSeeds, logSeeds, repoRoot } from './seeds';
+import type { TargetName } from './targets';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '600' },
+    seed: { type: 'string', default: String(Date.now() % 1_000_000) },
+    'timeout-ms': { type: 'string', default: '10000' },
+  },
+});
+const seconds = Number(values.seconds);
+const timeoutMs = Number(values['timeout-ms']);
+const seed = Number(values.seed);
+const findingsDir = join(repoRoot, 'test', 'fixtures', 'fuzz');
+
+function mulberry32(s: number): Rng {
+  let a = s >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Outcome {
+  ok: boolean;
+  kind?: 'throw' | 'hang' | 'oom' | 'exit';
+  error?: string;
+  ms: number;
+}
+
+class Runner {
+  private worker!: Worker;
+  private next = 1;
+  constructor() {
+    this.spawn();
+  }
+  private spawn(): void {
+    // Worker threads do not get tsx's loader hooks from the parent: register tsx's CommonJS hook inside the worker.
+    const boot = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
+    this.worker = new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 1536 } });
+    this.worker.unref();
+  }
+  run(target: TargetName, bytes: Uint8Array): Promise<Outcome> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      const t0 = performance.now();
+      let settled = false;
+      const finish = (o: Outcome, restart: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.worker.off('message', onMessage);
+        this.worker.off('error', onError);
+        this.worker.off('exit', onExit);
+        if (restart) {
+          void this.worker.terminate();
+          this.spawn();
+        }
+        resolve(o);
+      };
+      const onMessage = (m: { id: number; ok: boolean; ms: number; error?: string }): void => {
+        if (m.id === id) finish({ ok: m.ok, kind: m.ok ? undefined : 'throw', error: m.error, ms: m.ms }, false);
+      };
+      const onError = (e: Error): void => finish({ ok: false, kind: /memory/i.test(e.message) ? 'oom' : 'throw', error: e.stack ?? e.message, ms: performance.now() - t0 }, true);
+      const onExit = (code: number): void => finish({ ok: false, kind: 'exit', error: `worker exited with ${code}`, ms: performance.now() - t0 }, true);
+      const timer = setTimeout(() => finish({ ok: false, kind: 'hang', error: `no answer within ${timeoutMs} ms`, ms: timeoutMs }, true), timeoutMs);
+      this.worker.on('message', onMessage);
+      this.worker.on('error', onError);
+      this.worker.on('exit', onExit);
+      this.worker.postMessage({ id, target, bytes });
+    });
+  }
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+function save(target: TargetName, bytes: Uint8Array, o: Outcome, origin: string): string {
+  mkdirSync(findingsDir, { recursive: true });
+  const h = createHash('sha1').update(bytes).digest('hex').slice(0, 12);
+  const base = join(findingsDir, `${target}-${o.kind}-${h}`);
+  if (!existsSync(`${base}.bin`)) {
+    writeFileSync(`${base}.bin`, bytes);
+    writeFileSync(`${base}.json`, JSON.stringify({ target, kind: o.kind, origin, error: o.error, foundAt: new Date().toISOString() }, null, 2) + '\n');
+  }
+  return `${base}.bin`;
+}
+
+async function main(): Promise<void> {
+  const rng = mulberry32(seed);
+  const caps = captureSeeds();
+  const logs = logSeeds();
+  if (caps.length === 0) throw new Error('no capture seeds found (../shared/corpus missing?)');
+  const runner = new Runner();
+  const deadline = Date.now() + seconds * 1000;
+  const stats = { inputs: 0, capture: 0, log: 0, findings: 0, slowestMs: 0, slowest: '' };
+  const findings: string[] = [];
+  const one = async (target: TargetName, bytes: Uint8Array, origin: string): Promise<void> => {
+    const o = await runner.run(target, bytes);
+    stats.inputs++;
+    stats[target]++;
+    if (o.ms > stats.slowestMs) {
+      stats.slowestMs = o.ms;
+      stats.slowest = origin;
+    }
+    if (!o.ok) {
+      stats.findings++;
+      const f = save(target, bytes, o, origin);
+      findings.push(`${o.kind}: ${origin} -> ${f}\n    ${o.error?.split('\n').slice(0, 3).join('\n    ')}`);
+    }
+  };
+  process.stderr.write(`fuzz: seed ${seed}, ${seconds} s, ${caps.length} capture seeds, ${logs.length} log seeds\n`);
+  // 1. Crafted extremes, once.
+  for (const c of craftedCaptures()) await one('capture', c.bytes, `crafted:${c.name}`);
+  for (const c of craftedLogs()) await one('log', c.bytes, `crafted:${c.name}`);
+  // 2. Truncation at every position of the smallest seeds of each format.
+  const smallest = [...caps].sort((a, b) => a.bytes.length - b.bytes.length);
+  const pcapSeed = smallest.find((s) => s.bytes.length > 40 && s.bytes[0] !== 0x0a);
+  const ngSeed = smallest.find((s) => s.bytes.length > 40 && s.bytes[0] === 0x0a);
+  for (const s of [pcapSeed, ngSeed]) {
+    if (!s) continue;
+    for (let cut = 0; cut <= s.bytes.length && Date.now() < deadline; cut++) await one('capture', s.bytes.subarray(0, cut), `truncate:${s.name}@${cut}`);
+  }
+  // 3. Random mutations until the time is up.
+  let lastReport = Date.now();
+  while (Date.now() < deadline) {
+    const useLog = logs.length > 0 && rng() < 0.3;
+    if (useLog) {
+      const a = logs[Math.floor(rng() * logs.length)];
+      const b = logs[Math.floor(rng() * logs.length)];
+      await one('log', mutateLog(rng, a.bytes, b.bytes), `mutate:${a.name}`);
+    } else {
+      const a = caps[Math.floor(rng() * caps.length)];
+      const b = caps[Math.floor(rng() * caps.length)];
+      await one('capture', mutateBytes(rng, a.bytes, b.bytes), `mutate:${a.name}`);
+    }
+    if (Date.now() - lastReport > 30_000) {
+      lastReport = Date.now();
+      process.stderr.write(`fuzz: ${stats.inputs} inputs, ${stats.findings} findings\n`);
+    }
+  }
+  await runner.stop();
+  const rate = stats.inputs / seconds;
+  process.stdout.write(
+    `fuzz: ${stats.inputs} inputs in ${seconds} s (${rate.toFixed(0)}/s; ${stats.capture} capture, ${stats.log} log), seed ${seed}, ` +
+      `${stats.findings} findings; slowest input ${stats.slowestMs.toFixed(0)} ms (${stats.slowest})\n`,
+  );
+  for (const f of findings) process.stdout.write(`  ${f}\n`);
+  process.exitCode = findings.length > 0 ? 1 : 0;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`fuzz: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,54 @@
+/**
+ * What the fuzzer exercises: the same entry points the product uses, on bytes in memory.
+ * A target returns normally for ANY input (damage is reported in its result, never thrown); a throw is a bug.
+ */
+import { readCaptureBytes } from '../../src/core/capture/open';
+import { createDecodedPacket, decodeFrame } from '../../src/core/decode/decoder';
+import { parseLogLines } from '../../src/core/logs/read';
+
+export type TargetName = 'capture' | 'log';
+
+const out = createDecodedPacket();
+
+export function runCapture(bytes: Uint8Array): { frames: number; problems: number } {
+  let frames = 0;
+  const s = readCaptureBytes(bytes, 'fuzz-input', (f) => {
+    decodeFrame(f.data, f.linkType, out);
+    frames++;
+  });
+  // A damaged file must say where: every problem carries an offset inside the input.
+  for (const p of s.problems) {
+    if (!Number.isInteger(p.byteOffset) || p.byteOffset < 0 || p.byteOffset > bytes.length) {
+      throw new Error(`problem with offset ${p.byteOffset} outside the ${bytes.length}-byte input: ${p.reason}`);
+    }
+    if (!p.reason) throw new Error('problem without a reason');
+  }
+  return { frames, problems: s.problems.length };
+}
+
+/** Splits like a line reader would (LF, keeping CR for the parser to handle) without building one giant array. */
+function* lines(text: string): Generator<string> {
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      if (start < text.length) yield text.slice(start);
+      return;
+    }
+    yield text.slice(start, nl);
+    start = nl + 1;
+  }
+}
+
+export function runLog(bytes: Uint8Array): { events: number } {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const r = parseLogLines(lines(text), 'fuzz-input.log', {});
+  for (const e of r.events) {
+    if (!Number.isFinite(e.timeUs)) throw new Error(`event with non-finite time from line ${e.source.line}`);
+  }
+  return { events: r.events.length };
+}
+
+export function runTarget(target: TargetName, bytes: Uint8Array): unknown {
+  return target === 'capture' ? runCapture(bytes) : runLog(bytes);
+}

@@ -1,0 +1,32 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { craftedCaptures, craftedLogs } from '../fuzz/mutate';
+import { runCapture, runLog, type TargetName } from '../fuzz/targets';
+
+// Inputs the fuzzer once found troublesome (test/fixtures/fuzz/*.bin, with a .json saying which target), and the crafted
+// extremes it always starts with, replayed on every test run: each must be read to the damage without a throw.
+const dir = join(__dirname, '..', 'fixtures', 'fuzz');
+
+describe('fuzz regressions and crafted extremes', () => {
+  for (const c of craftedCaptures()) {
+    it(`capture: ${c.name} is read without a throw`, () => {
+      const r = runCapture(c.bytes);
+      assert.ok(r.frames + r.problems > 0 || c.bytes.length === 0, 'something must be said about the input');
+    });
+  }
+  for (const c of craftedLogs()) {
+    it(`log: ${c.name} is read without a throw`, () => {
+      assert.equal(runLog(c.bytes).events, 0);
+    });
+  }
+  const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')) : [];
+  for (const f of found) {
+    it(`finding ${f} no longer fails`, () => {
+      const meta = JSON.parse(readFileSync(join(dir, f.replace(/\.bin$/, '.json')), 'utf8')) as { target: TargetName };
+      const bytes = readFileSync(join(dir, f));
+      if (meta.target === 'capture') runCapture(bytes);
+      else runLog(bytes);
+    });
+  }
+});
