@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { bytes, eth, icmp, ipv4 } from '../decode/frames';
 import { ACCESS, CLIENT, CORE, T0, background, ipv4Frame, ipv6Frame, loopSightings, run, type Ipv4Packet, type TestFrame } from './traffic';
 
@@ -162,5 +163,27 @@ describe('loop detector: look-alikes that are not loops', () => {
     const p: Ipv4Packet = { src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: 0, proto: 17 };
     const frames = Array.from({ length: 50 }, (_, i) => ({ timeUs: T0 + i * 2_000_000, data: ipv4Frame(p, 64 - (i % 2) * 2, CORE, ACCESS) }));
     assert.equal(run(frames).episodes.length, 0);
+  });
+});
+
+describe('loop detector on damaged packets', () => {
+  it('never throws on cut or bit-flipped frames and still returns well-formed episodes', () => {
+    const base = Array.from({ length: 6 }, (_, i) => loopSightings(looped(i), T0 + i * 700, { firstTtl: 20 })).flat();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.nat(200), fc.integer({ min: 0, max: 255 }), fc.boolean()), { maxLength: 60 }), (edits) => {
+        const frames = base.map((f) => ({ timeUs: f.timeUs, data: f.data.slice() }));
+        for (const [which, at, value, cut] of edits) {
+          const f = frames[which]!;
+          if (cut) f.data = f.data.subarray(0, Math.min(at, f.data.length));
+          else if (at < f.data.length) f.data[at] = value;
+        }
+        const { episodes } = run(frames);
+        for (const ep of episodes) {
+          assert.ok(ep.ttlStep >= 1 && ep.sightings >= 2 && ep.endUs >= ep.startUs);
+          assert.equal(ep.ladder.timeUs.length, ep.ladder.ttl.length);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
