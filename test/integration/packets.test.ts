@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PACKET_COLUMNS } from '../../src/core/decode/packetColumns';
-import { CORPUS_DIR, REPO_ROOT, corpusAvailable, parseTsv } from '../helpers/corpus';
+import { CORPUS_DIR, REPO_ROOT, corpusAvailable, corpusEntries, parseTsv } from '../helpers/corpus';
+import type { CorpusEntry } from '../helpers/corpus';
 import { writePcap } from '../helpers/pcapWriter';
 import { bytes, eth, ipv4, udp } from '../unit/decode/frames';
 
@@ -21,9 +22,23 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 
 /** Offsets of the record headers of a classic pcap file, walked independently of the reader under test. */
 function pcapRecordOffsets(file: Buffer): number[] {
+  const le = file.readUInt32LE(0) === 0xa1b2c3d4 || file.readUInt32LE(0) === 0xa1b23c4d;
   const offsets: number[] = [];
-  for (let at = 24; at + 16 <= file.length; at += 16 + file.readUInt32LE(at + 8)) offsets.push(at);
+  for (let at = 24; at + 16 <= file.length; at += 16 + (le ? file.readUInt32LE(at + 8) : file.readUInt32BE(at + 8))) offsets.push(at);
   return offsets;
+}
+
+/**
+ * Where the corpus's own structure walk (MANIFEST `structure_problem`) places the damage: "... at offset N",
+ * "record K: ..." (a pcap record, located by walking the file) or the file header (0).
+ */
+function expectedDamageOffset(entry: CorpusEntry): number {
+  const at = /offset (\d+)/.exec(entry.structureProblem);
+  if (at) return Number(at[1]);
+  const rec = /^record (\d+)/.exec(entry.structureProblem);
+  if (rec) return pcapRecordOffsets(readFileSync(entry.path))[Number(rec[1]) - 1]!;
+  assert.match(entry.structureProblem, /^file header/);
+  return 0;
 }
 
 /** A small Ethernet/IPv4/UDP capture with distinct TTLs, written with the test pcap writer. */
@@ -145,6 +160,20 @@ describe('incident-lens packets (built CLI)', function () {
       assert.deepEqual(more, []);
       assert.ok(line!.startsWith(`${file}: byte ${offset}: `), line);
       assert.match(line!, /record 5.*(cut|short|truncat).*74.*148/);
+    });
+
+    it('every derived (damaged) file: the good records as rows, one stderr line at the damaged offset, exit 2', () => {
+      const derived = corpusEntries().filter((e) => e.derived);
+      assert.equal(derived.length, 12);
+      for (const e of derived) {
+        const r = run(e.path);
+        assert.equal(r.status, 2, e.file);
+        // MANIFEST `packets` counts the records before the damage, found by the corpus's independent walk.
+        assert.equal(parseTsv(r.stdout).rows.length, e.packets, e.file);
+        const lines = r.stderr.trim().split('\n');
+        assert.equal(lines.length, 1, `${e.file}: ${r.stderr}`);
+        assert.ok(lines[0]!.startsWith(`${e.path}: byte ${expectedDamageOffset(e)}: `), `${e.file}: ${lines[0]} (walk: ${e.structureProblem})`);
+      }
     });
 
     it('derived/pcapng-trailing-length-mismatch.pcapng: rows before the bad block, its offset on stderr, exit 2', () => {
