@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { bytes, eth, icmp, ipv4 } from '../decode/frames';
+import { bytes, eth, gre, icmp, ipv4, udp } from '../decode/frames';
 import { ACCESS, CLIENT, CORE, T0, background, ipv4Frame, ipv6Frame, loopSightings, run, type Ipv4Packet, type TestFrame } from './traffic';
 
 const POD = (i: number): number[] => [10, 244, 1, 10 + (i % 50)];
@@ -75,6 +75,23 @@ describe('loop detector: real loops', () => {
     assert.equal(episodes[0]!.ttlStep, 2);
     assert.deepEqual(episodes[0]!.destinationPrefixes, ['2001:db8:0:1::/64']);
     assert.equal(episodes[0]!.streams[0]!.ipId, null);
+  });
+
+  it('finds a loop in a tunnel underlay: the outer TTL steps down while the inner packet is unchanged', () => {
+    const frames: TestFrame[] = [];
+    for (let i = 0; i < 5; i++) {
+      const inner = bytes(ipv4({ src: [192, 168, 0, 1], dst: [192, 168, 1, 1 + i], id: 500 + i, ttl: 60, proto: 17, payloadLen: 12 }), udp(1000, 2000, 4), [i, 1, 1, 1]);
+      for (let ttl = 63, t = T0 + i * 3000; ttl >= 1; ttl--, t += 100) {
+        const toward = ttl % 2 === 1;
+        const outer = ipv4({ src: [172, 16, 0, 1], dst: [172, 16, 9, 9], id: 900 + i, ttl, proto: 47, payloadLen: 4 + inner.length });
+        frames.push({ timeUs: t, data: bytes(eth(0x0800, toward ? ACCESS : CORE, toward ? CORE : ACCESS), outer, gre(0x0800), inner) });
+      }
+    }
+    const { episodes } = run(frames);
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0]!.ttlStep, 2);
+    assert.equal(episodes[0]!.loopedPackets, 5);
+    assert.deepEqual(episodes[0]!.destinationPrefixes, ['172.16.9.9/32']);
   });
 
   it('names the routers from ICMP time-exceeded messages and counts them', () => {
