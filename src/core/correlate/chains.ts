@@ -412,18 +412,24 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
     const firstSent = Math.min(...sorted.map((e) => inFlight(e).start));
     let requests = 0;
     let slow = 0;
+    let failed = 0;
     for (const e of sorted) {
       if (e.kind === 'request-timeout') requests += weight(e);
-      else slow += weight(e);
+      else if (e.kind === 'slow-response') slow += weight(e);
+      else failed += weight(e);
     }
-    const parts = [requests ? `${requests} request(s) timed out` : '', slow ? `${slow} response(s) were slow` : ''].filter(Boolean);
+    const parts = [
+      requests ? `${requests} request(s) timed out` : '',
+      failed ? `${failed} failed` : '',
+      slow ? `${slow} response(s) were slow` : '',
+    ].filter(Boolean);
     out.push(
       step('timeouts', firstSent, parts.join(' and '), sorted.map(eventEvidence), {
         linkedBy: 'time',
         linkNote:
           'failed requests in flight between the session loss or loop start and the recovery, with the rest of ' +
           'their outage; the step\'s time is when the first of them was sent (time logged minus its latency)',
-        facts: { requests, slowResponses: slow },
+        facts: { requests, slowResponses: slow, ...(failed ? { failedRequests: failed } : {}) },
       }),
     );
   }

@@ -17,8 +17,13 @@ export function isBgpChange(e: LogEvent): boolean {
   return e.kind === 'bgp-peer-down' || e.kind === 'bgp-peer-up' || e.kind === 'bgp-state-change';
 }
 
+/** A request that failed at the network level, logged by the client (connect errors are the loop's ICMP talking). */
+const FAILED_REQUEST = /\b(EHOSTUNREACH|ENETUNREACH|ECONNRESET|ECONNREFUSED|ETIMEDOUT|no route to host|connection (?:refused|reset|timed out)|request failed)\b/i;
+
+/** Timeouts, slow responses, and failed requests (a kind the log reader may add, or an error line that says so). */
 export function isSymptom(e: LogEvent): boolean {
-  return e.kind === 'request-timeout' || e.kind === 'slow-response';
+  if (e.kind === 'request-timeout' || e.kind === 'slow-response' || (e.kind as string) === 'request-failed') return true;
+  return e.kind === 'other' && (e.severity === 'error' || e.severity === 'warning') && FAILED_REQUEST.test(e.message);
 }
 
 /** How many requests one event stands for (kubectl-style folded repeats carry a count). */

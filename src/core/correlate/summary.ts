@@ -55,6 +55,7 @@ function clause(chain: Chain, s: ChainStep, lag: string): string | null {
     case 'timeouts': {
       const parts = [];
       if (f.requests) parts.push(`${plural(f.requests, 'client request')} timed out`);
+      if (f.failedRequests) parts.push(`${f.failedRequests} failed`);
       if (f.slowResponses) parts.push(`${plural(f.slowResponses, 'response')} ${f.slowResponses === 1 ? 'was' : 'were'} slow`);
       return `${parts.join(' and ')} in that window`;
     }

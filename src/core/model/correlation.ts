@@ -39,6 +39,8 @@ export interface ChainStepFacts {
   /** timeouts: requests that timed out / responses that were slow in the chain's window. */
   requests?: number;
   slowResponses?: number;
+  /** timeouts: requests that failed outright (connection refused/reset, host unreachable). */
+  failedRequests?: number;
   /** stalls: TCP stalls in the window and the longest, ms. */
   stalls?: number;
   longestStallMs?: number;

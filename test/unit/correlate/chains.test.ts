@@ -147,6 +147,26 @@ describe('correlate: chains', () => {
     assert.ok(!r.chains[0]!.steps.some((x) => x.kind === 'loop'));
   });
 
+  it('counts requests that failed outright (host unreachable: the loop\'s ICMP) with the timeouts, timed from their sending', () => {
+    const events = [
+      kubeletKill(s(5)),
+      frrPeer(s(5.001), '10.0.23.2', false),
+      event('logs/client-app.log', {
+        kind: 'other',
+        severity: 'error',
+        timeUs: s(5.1625),
+        latencyMs: 1.3,
+        message: 'request failed method=GET url=http://10.244.1.10:8080/api/orders error="EHOSTUNREACH connect EHOSTUNREACH 10.244.1.10:8080"',
+      }),
+      event('logs/client-app.log', { kind: 'other', severity: 'info', timeUs: s(5.3), message: 'request completed status=200 connection reset count' }),
+    ];
+    const r = correlate({ events, loops: [loop(s(5.16))], impact: impact(), inputs: [capture(0, 20)] });
+    const t = r.chains[0]!.steps.find((x) => x.kind === 'timeouts')!;
+    assert.equal(t.facts?.failedRequests, 1);
+    assert.equal(t.timeUs, s(5.1625) - 1300);
+    assert.match(r.chains[0]!.summary, /1 failed in that window/);
+  });
+
   it('does not tie a loop to the restart of something that is not a BGP speaker when no session dropped', () => {
     const events = [
       event('logs/node-1-kubelet.log', { kind: 'container-restart', timeUs: s(5), host: 'node-1', container: 'web', process: 'kubelet', message: 'Killing container web' }),
