@@ -47,6 +47,7 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
   const abs = Math.abs(ms);
   const sign = ms < 0 ? '-' : '';
+  if (abs === 0) return '0 ms';
   if (abs < 1) return `${sign}${abs.toFixed(2)} ms`;
   if (abs < 1000) return `${sign}${Math.round(abs)} ms`;
   if (abs < 10_000) return `${sign}${(abs / 1000).toFixed(2)} s`;

@@ -16,6 +16,7 @@ import { readCaptureFile } from '../../src/core/capture/open';
 import type { AnalyzeProgress, Report } from '../../src/core/model';
 import { AnalysisCancelledError, AnalysisWorkerClient } from '../../src/worker/client';
 import { rootNodes } from '../../src/host/resultsTreeModel';
+import { annotationsFor, buildAnnotations } from '../../src/host/annotationModel';
 import { AnalysisRegistry } from '../../src/host/analysisRegistry';
 import { CORPUS_DIR, skipWithoutCorpus } from '../helpers/corpus';
 
@@ -117,6 +118,30 @@ describe('analysis worker (dist/worker.js + core)', function () {
     assert.deepEqual(viaWorker, direct);
     assert.equal(viaWorker.packets, 4);
     assert.ok(viaWorker.problems.some((p) => p.fatal), 'the cut record is a fatal problem with its offset');
+  });
+
+  it('annotates every event line of the bundled sample, and starts each chain\'s CodeLens at its first log line', async () => {
+    const sample = join(root, 'media', 'samples', 'incident');
+    const report = await client.analyze({ paths: [sample] }).result;
+    assert.ok(report.events.length > 0 && report.chains.length > 0, `sample: ${report.events.length} events, ${report.chains.length} chains`);
+    const index = buildAnnotations(report, 'analysis-1');
+    for (const ev of report.events) {
+      const line = annotationsFor(index, ev.source.file).find((a) => a.line === ev.source.line);
+      assert.ok(line?.eventIds.includes(ev.id), `${ev.id} (${ev.source.file}:${ev.source.line}) is not annotated`);
+    }
+    const peerDowns = report.events.filter((e) => e.kind === 'bgp-peer-down');
+    assert.ok(peerDowns.length > 0, 'the sample has BGP peer-down lines');
+    for (const ev of peerDowns) {
+      const a = annotationsFor(index, ev.source.file).find((x) => x.line === ev.source.line)!;
+      assert.match(a.afterText, /BGP peer down/, `${ev.source.file}:${ev.source.line}`);
+    }
+    for (const chain of report.chains) {
+      const first = chain.steps.flatMap((s) => s.evidence).find((e) => e.kind === 'log');
+      if (!first || first.kind !== 'log') continue;
+      const ev = report.events.find((e) => e.id === first.eventId);
+      const a = annotationsFor(index, ev?.source.file ?? first.file).find((x) => x.line === (ev?.source.line ?? first.line));
+      assert.ok(a?.chainStarts.includes(chain.id), `no CodeLens for ${chain.id}`);
+    }
   });
 
   it('reports a missing file as an input problem naming the file', async () => {

@@ -37,7 +37,7 @@ describe('host: timeline focus and progress text', () => {
   });
 
   it('formats durations and cuts long lines on character boundaries', () => {
-    assert.deepEqual([0.25, 420, 2000, 12_500, 125_000].map(formatDuration), ['0.25 ms', '420 ms', '2.00 s', '12.5 s', '2 min 5 s']);
+    assert.deepEqual([0, 0.25, 420, 2000, 12_500, 125_000, -1500].map(formatDuration), ['0 ms', '0.25 ms', '420 ms', '2.00 s', '12.5 s', '2 min 5 s', '-1.50 s']);
     assert.equal(oneLine('a\n  b\tc'), 'a b c');
     assert.equal(oneLine('😀'.repeat(10), 5), '😀😀😀😀…');
   });
