@@ -13,6 +13,7 @@ import type { LogReadOptions } from './read';
 import type { FormatContext, LineFormat, LogRecord } from './types';
 import { classify } from './classify';
 import { capMessage } from './formats/common';
+import { DEFAULT_SLOW_RESPONSE_MS, latencyOf } from './formats/app';
 import { createFormats } from './formats/index';
 import type { FormatSet } from './formats/index';
 import { looksLikeKubeDocument, parseEventsDocument } from './formats/kubeEvents';
@@ -22,6 +23,8 @@ import type { Instant, Stamp, Zone } from './timestamps';
 /** Continuation lines of a multi-line entry: Java stack frames, "Caused by", indented text, Go goroutine dumps. */
 const CONTINUATION = /^(?:\s|at\s|Caused by:|\.\.\. \d+ (?:more|common frames omitted)|[\w$.]+(?:Exception|Error|Throwable)\b(?::|$)|goroutine \d+ \[)/;
 const MAX_CONTINUATION_LINES = 200;
+/** Lines about one request or response (access and client logs). */
+const REQUEST_LINE = /\b(?:request|response|GET|POST|PUT|DELETE|PATCH|HTTP\/\d)\b/i;
 const MAX_PROBLEMS = 50;
 /** A kubectl events document is parsed whole; beyond this it is read as lines instead. */
 const MAX_DOCUMENT_CHARS = 256 << 20;
@@ -65,8 +68,16 @@ export class LogFileParser {
   private readonly innerCtx: FormatContext;
 
   constructor(private readonly name: string, private readonly opts: LogReadOptions = {}) {
-    this.set = createFormats(opts.customFormats, opts.slowResponseMs);
-    this.inner = createFormats(opts.customFormats, opts.slowResponseMs, true);
+    let custom = opts.customFormats;
+    try {
+      createFormats(custom, opts.slowResponseMs);
+    } catch (e) {
+      // A broken user format must not cost the file: report it and read with the built-in formats.
+      this.problem('error', `${(e as Error).message}; read without custom formats`);
+      custom = undefined;
+    }
+    this.set = createFormats(custom, opts.slowResponseMs);
+    this.inner = createFormats(custom, opts.slowResponseMs, true);
     let zone: Zone;
     try {
       zone = zoneFor(opts.timeZone);
@@ -201,6 +212,13 @@ export class LogFileParser {
         Object.assign(rec, c);
       } else if (this.set.customNames.has(rec.format)) {
         rec.kind = 'other';
+      } else if (REQUEST_LINE.test(message)) {
+        // A completed request that says how long it took: slow at or above the threshold.
+        const latency = latencyOf(message);
+        if (latency !== undefined && latency >= (this.opts.slowResponseMs ?? DEFAULT_SLOW_RESPONSE_MS)) {
+          rec.kind = 'slow-response';
+          rec.latencyMs = latency;
+        }
       }
     }
     if (!rec.kind) return;

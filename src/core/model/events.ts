@@ -11,6 +11,8 @@ export const EVENT_KINDS = [
   'probe-failed',
   'cpu-throttled',
   'request-timeout',
+  /** A request that failed without running out of time: host/network unreachable, connection refused or reset, no healthy upstream. */
+  'request-failed',
   'slow-response',
   'other',
 ] as const;

@@ -124,7 +124,10 @@ describe('logs/read', () => {
     assert.match(r.summary.problems[0].message, /never completed/);
   });
 
-  it('rejects a custom format without a time group, naming it', () => {
-    assert.throws(() => parseLogLines([], 'x', { customFormats: [{ name: 'mine', pattern: '^(?<msg>.*)$' }] }), /custom log format 'mine'.*\(\?<time>/);
+  it('reports a custom format without a time group, naming it, and reads the file without it', () => {
+    const r = parseLogLines([FRR_DOWN], 'x', { customFormats: [{ name: 'mine', pattern: '^(?<msg>.*)$' }] });
+    assert.equal(r.events.length, 1);
+    assert.equal(r.events[0].source.format, 'frr');
+    assert.match(r.summary.problems[0].message, /custom log format 'mine'.*\(\?<time>.*read without custom formats/);
   });
 });

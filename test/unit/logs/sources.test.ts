@@ -226,10 +226,10 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       ], REF, 'access-log');
     });
 
-    it('Envoy: UT and UF,URX flags are timeouts with their duration, a slow 200 is a slow response', async () => {
+    it('Envoy: UT is a timeout, UF,URX a failed request, each with its duration; a slow 200 is a slow response', async () => {
       await check('envoy-access.log', [
         { kind: 'request-timeout', time: '2026-11-24T10:00:01.123Z', latencyMs: 15001, httpStatus: 504 },
-        { kind: 'request-timeout', time: '2026-11-24T10:00:02Z', latencyMs: 3005, httpStatus: 503 },
+        { kind: 'request-failed', time: '2026-11-24T10:00:02Z', latencyMs: 3005, httpStatus: 503 },
         { kind: 'slow-response', time: '2026-11-24T10:00:03Z', latencyMs: 1800, httpStatus: 200 },
       ], REF, 'envoy');
     });

@@ -9,7 +9,8 @@
  * - Envoy's default access log: `[2026-11-24T10:00:01.123Z] "GET /x HTTP/1.1" 504 UT 0 24 15000 - ...`:
  *   status, response flags, bytes received, bytes sent, duration (ms).
  * Messages (any framing): Java SocketTimeoutException, Go `context deadline exceeded` / `i/o timeout` /
- * `Client.Timeout exceeded`, and latencies written next to them.
+ * `Client.Timeout exceeded` (request-timeout); EHOSTUNREACH / ECONNREFUSED / "no route to host"... (request-failed);
+ * and latencies written next to them (`after 300 ms`, `duration_ms=12.5`, `elapsed=5.002s`).
  */
 import type { Classification, Classifier, LineFormat, LogRecord } from '../types';
 import { monthFromName, parseIsoStamp, stampOf } from '../timestamps';
@@ -19,8 +20,9 @@ const NGINX_ERROR = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d
 const CLF = /^(\S+) \S+ \S+ \[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([+-]\d{4})\] "([^"]*)" (\d{3}) (.*)$/;
 const ENVOY = /^\[(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)\] "([^"]*)" (\d{3}) (\S+) (\d+|-) (\d+|-) (\d+|-) (\S+)(.*)$/;
 
-/** Envoy response flags that mean the request ran out of time (or out of retries after timeouts). */
-const ENVOY_TIMEOUT_FLAGS = new Set(['UT', 'SI', 'DT', 'UMSDR', 'UF', 'URX']);
+/** Envoy response flags: the request ran out of time / failed otherwise upstream (connect failure, retries exhausted, no healthy host, reset). */
+const ENVOY_TIMEOUT_FLAGS = new Set(['UT', 'SI', 'DT', 'UMSDR']);
+const ENVOY_FAILURE_FLAGS = new Set(['UF', 'URX', 'UH', 'UC', 'NR', 'UO', 'UPE']);
 
 /** Latency at or above this (ms) makes an access-log line a slow-response event. */
 export const DEFAULT_SLOW_RESPONSE_MS = 1000;
@@ -56,6 +58,9 @@ function envoy(line: string, slowMs: number): LogRecord | undefined {
   if (flagList.some((f) => ENVOY_TIMEOUT_FLAGS.has(f)) || status === '504' || status === '408') {
     rec.kind = 'request-timeout';
     rec.severity = 'error';
+  } else if (flagList.some((f) => ENVOY_FAILURE_FLAGS.has(f)) || status === '502' || status === '503') {
+    rec.kind = 'request-failed';
+    rec.severity = 'error';
   } else if (rec.latencyMs !== undefined && rec.latencyMs >= slowMs) {
     rec.kind = 'slow-response';
     rec.severity = 'warning';
@@ -79,6 +84,9 @@ function clf(line: string, slowMs: number): LogRecord | undefined {
   if (status === '504' || status === '408') {
     rec.kind = 'request-timeout';
     rec.severity = 'error';
+  } else if (status === '502' || status === '503') {
+    rec.kind = 'request-failed';
+    rec.severity = 'error';
   } else if (rec.latencyMs !== undefined && rec.latencyMs >= slowMs) {
     rec.kind = 'slow-response';
     rec.severity = 'warning';
@@ -94,18 +102,46 @@ const TIMEOUT_PATTERNS = [
   /\bcontext deadline exceeded\b/,
   /\bClient\.Timeout exceeded\b/,
   /\bi\/o timeout\b/,
-  /\b(?:Read|Connect|Request) timed out\b/,
+  /\b(?:read|connect|request|connection) timed out\b|\bETIMEDOUT\b/i,
 ];
 
-const LATENCY = /(?:after|elapsed|took|timeout(?: of| after)?|duration)[=: ]+(\d+(?:\.\d+)?) ?(ms|s|µs|us)\b/i;
+/** Network-level failures that are not timeouts (during a routing loop: ICMP time exceeded / unreachable). */
+const FAILURE_PATTERNS = /\b(?:EHOSTUNREACH|ENETUNREACH|ECONNREFUSED|ECONNRESET|EPIPE)\b|\b(?:no route to host|network is unreachable|connection refused|connection reset by peer|no healthy upstream)\b/i;
+
+const LATENCY_VALUE = /(?:after|elapsed|took|timeout(?: of| after)?|duration|latency)[=: ]+(\d+(?:\.\d+)?) ?(ms|s|µs|us)\b/i;
+/** logfmt / JSON style: duration_ms=12.3, request_time=0.5 (seconds), elapsed=5.002s, took=120ms. */
+const LATENCY_FIELD = /\b(?:duration|elapsed|latency|took|request_time|response_time)(?:_(ms|s|us|seconds))?[=:]"?(\d+(?:\.\d+)?)(ms|s|µs|us)?\b/i;
+
+function toMs(v: number, unit: string | undefined): number {
+  switch ((unit ?? 'ms').toLowerCase()) {
+    case 's':
+    case 'seconds':
+      return v * 1000;
+    case 'us':
+    case 'µs':
+      return v / 1000;
+    default:
+      return v;
+  }
+}
+
+/** The latency a message reports for a request (ms), if it says one. */
+export function latencyOf(message: string): number | undefined {
+  const f = LATENCY_FIELD.exec(message);
+  if (f) {
+    // request_time without a unit is nginx's, in seconds.
+    const unit = f[1] ?? f[3] ?? (/^request_time/i.test(f[0]) ? 's' : 'ms');
+    return toMs(Number(f[2]), unit);
+  }
+  const l = LATENCY_VALUE.exec(message);
+  return l ? toMs(Number(l[1]), l[2]) : undefined;
+}
 
 export const appClassifier: Classifier = (message) => {
-  if (!TIMEOUT_PATTERNS.some((re) => re.test(message))) return undefined;
-  const c: Classification = { kind: 'request-timeout' };
-  const l = LATENCY.exec(message) ?? /(\d+(?:\.\d+)?) ?(ms)\b/.exec(message);
-  if (l) {
-    const v = Number(l[1]);
-    c.latencyMs = l[2] === 's' ? v * 1000 : l[2] === 'ms' ? v : v / 1000;
-  }
+  const timeout = TIMEOUT_PATTERNS.some((re) => re.test(message));
+  if (!timeout && !FAILURE_PATTERNS.test(message)) return undefined;
+  const c: Classification = { kind: timeout ? 'request-timeout' : 'request-failed' };
+  const latency = latencyOf(message) ?? (timeout ? Number(/(\d+(?:\.\d+)?) ?ms\b/.exec(message)?.[1] ?? NaN) : NaN);
+  if (Number.isFinite(latency)) c.latencyMs = latency;
   return c;
 };
