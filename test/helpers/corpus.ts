@@ -148,10 +148,11 @@ export class Agreement {
   }
 
   table(): string {
-    const lines = ['column                      agreed / compared      %   (excused by a quirk)'];
+    const width = Math.max(8, ...[...this.counts.keys()].map((k) => k.length)) + 2;
+    const lines = [`${'column'.padEnd(width)}${'agreed / compared'.padEnd(19)}${'%'.padStart(7)}   (excused by a quirk)`];
     for (const [col, c] of this.counts) {
       const pct = c.compared ? ((100 * c.agreed) / c.compared).toFixed(2) : '-';
-      lines.push(`${col.padEnd(28)}${`${c.agreed} / ${c.compared}`.padEnd(19)}${pct.padStart(7)}   ${c.excused ? `(${c.excused})` : ''}`);
+      lines.push(`${col.padEnd(width)}${`${c.agreed} / ${c.compared}`.padEnd(19)}${pct.padStart(7)}   ${c.excused ? `(${c.excused})` : ''}`);
     }
     return lines.join('\n');
   }
