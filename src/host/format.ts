@@ -14,6 +14,7 @@ export const EVENT_KIND_LABELS: Record<EventKind, string> = {
   'probe-failed': 'Probe failed',
   'cpu-throttled': 'CPU throttled',
   'request-timeout': 'Request timeout',
+  'request-failed': 'Request failed',
   'slow-response': 'Slow response',
   other: 'Other event',
 };
