@@ -24,12 +24,17 @@ export interface InputProblem {
 
 export interface CaptureInputSummary {
   kind: 'capture';
+  /** As given, or as found while walking a given folder. */
   path: string;
   /** 'pcap' | 'pcapng' (and a '.gz' suffix when decompressed on the fly). */
   format: string;
+  /** File size on disk (compressed size for gzip). */
   sizeBytes: number;
+  /** Packet records read. */
   packets: number;
+  /** LINKTYPE_* values of the file's interfaces. */
   linkTypes: number[];
+  /** First and last packet timestamp; null when none (or beyond what an ISO date can say). */
   firstTime: IsoInstant | null;
   lastTime: IsoInstant | null;
   problems: InputProblem[];
@@ -37,10 +42,12 @@ export interface CaptureInputSummary {
 
 export interface LogInputSummary {
   kind: 'log';
+  /** As given, or as found while walking a given folder. */
   path: string;
   /** The dominant format detected (e.g. 'frr', 'gobgp-json', 'klog'), or 'unknown'. */
   format: string;
   sizeBytes: number;
+  /** Lines read, and events found in them. */
   lines: number;
   events: number;
   /** Lines that were read but are not events. */
@@ -54,13 +61,21 @@ export interface LogInputSummary {
 export type InputSummary = CaptureInputSummary | LogInputSummary;
 
 export interface Report {
+  /** Version of this format (docs/report-schema.md, docs/report.schema.json). */
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** What wrote the file. */
   tool: { name: 'incident-lens'; version: string };
+  /** When the analysis finished. */
   generatedAt: IsoInstant;
+  /** Every file given or found, with what was read and the problems met (files not used have a reason here). */
   inputs: InputSummary[];
+  /** Routing loop episodes of all captures, in start order. */
   loops: LoopEpisode[];
+  /** TCP retransmissions and stalls of all captures. */
   impact: Impact;
+  /** Log events of all files, in time order ("ev-1"...). */
   events: LogEvent[];
+  /** Correlation: restart -> peer down -> loop -> timeouts chains, their repeating patterns, judged explanations. */
   chains: Chain[];
   patterns: ChainPattern[];
   hypotheses: Hypothesis[];
