@@ -148,6 +148,15 @@ describe('capture reader vs tshark: frame columns over the whole corpus', functi
       // tshark's rows are the frames it produced; when it refused the link type it produced none (quirk 10).
       if (stop !== 'link-type') assert.equal(rows.length, frames.length, 'tshark rows after removing custom blocks');
 
+      // Link types: MANIFEST `link_types` lists the pcap LinkType & 0xFFFF (raw field in brackets when upper bits are
+      // set), or the distinct pcapng IDB link types in IDB order. Not comparable when the reader refused the header.
+      if (stop !== 'same-stop') {
+        const expectedTypes = entry.raw.link_types!.replace(/ \(field 0x[0-9a-f]+\)/g, '');
+        const ours = [...new Set(summary.interfaces.map((i) => i.linkType))].join(',');
+        agreement.record('link type (MANIFEST)', ours === expectedTypes);
+        assert.equal(ours, expectedTypes, 'link types');
+      }
+
       const invalidTimes = new Set(
         INVALID_SUBSECOND_FILES.has(entry.file)
           ? summary.problems.filter((p) => /sub-second field \d+ is out of range/.test(p.reason)).map((p) => p.byteOffset)
