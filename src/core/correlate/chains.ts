@@ -105,7 +105,7 @@ function findPeerDown(
     (x) =>
       !ctx.used.has(x) &&
       Math.abs(x.timeUs - best!.e.timeUs) <= 1_000_000 &&
-      (x === best!.e || (x.peer !== undefined && x.peer === best!.e.peer && x.host === best!.e.host)),
+      (x === best!.e || (peerKey(x) !== undefined && peerKey(x) === peerKey(best!.e) && x.host === best!.e.host)),
   );
   return { events: byTime(same), match: best.match };
 }
@@ -185,12 +185,17 @@ function findLoops(
   return { loops, basis: chosen.basis, note };
 }
 
+/** Which session a BGP line is about: its peer, else the protocol name BIRD puts first ("node1: State changed to up"). */
+function peerKey(e: LogEvent): string | undefined {
+  return e.peer ?? /^([\w.-]+):\s/.exec(e.message)?.[1];
+}
+
 function findPeerUp(ctx: Context, down: LogEvent, untilUs: number): LogEvent | undefined {
   for (const e of ctx.peerUps) {
     if (e.timeUs <= down.timeUs) continue;
     if (e.timeUs > untilUs) break;
     if (ctx.used.has(e)) continue;
-    const samePeer = down.peer !== undefined ? e.peer === down.peer : e.peer === undefined;
+    const samePeer = peerKey(down) !== undefined && peerKey(e) === peerKey(down);
     const sameObserver = !down.host || !e.host || down.host === e.host;
     if (samePeer && sameObserver) return e;
   }
@@ -367,12 +372,12 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   out.push(step('restart', c.restartUs, `${c.subject} restarted`, o.events.map(eventEvidence), c.restartNote ? { timeNote: c.restartNote } : {}));
   if (c.peerDown) {
     const d = c.peerDown.events[0]!;
-    const peer = d.peer ?? c.subject;
+    const peer = peerKey(d);
     out.push(
-      step('peer-down', d.timeUs, `the BGP session to ${peer}${d.host ? ` on ${d.host}` : ''} went down`, c.peerDown.events.map(eventEvidence), {
+      step('peer-down', d.timeUs, `the BGP session to ${peer ?? c.subject}${d.host ? ` seen by ${d.host}` : ''} went down`, c.peerDown.events.map(eventEvidence), {
         linkedBy: c.peerDown.match.basis,
         linkNote: c.peerDown.match.note,
-        facts: { peer, ...(d.host ? { observer: d.host } : {}) },
+        facts: { ...(peer ? { peer } : {}), ...(d.host ? { observer: d.host } : {}) },
       }),
     );
   }
@@ -398,11 +403,12 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   }
   if (c.stalls.length) {
     const longest = Math.max(...c.stalls.map((s) => s.durationMs));
+    const unanswered = c.stalls.filter((s) => s.unanswered).length;
     out.push(
       step('stalls', Math.min(...c.stalls.map((s) => s.startUs)), `${c.stalls.length} TCP flow(s) stalled`, c.stalls.map(stallEvidence), {
         linkedBy: 'time',
-        linkNote: 'stalls overlapping the loop or the outage window',
-        facts: { stalls: c.stalls.length, longestStallMs: longest },
+        linkNote: 'TCP stalls that began between the session loss or loop start and the recovery',
+        facts: { stalls: c.stalls.length, longestStallMs: longest, ...(unanswered ? { unansweredStalls: unanswered } : {}) },
       }),
     );
   }
@@ -436,10 +442,10 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   if (c.peerUp) {
     const u = c.peerUp;
     out.push(
-      step('peer-up', u.timeUs, `the BGP session to ${u.peer ?? c.subject} came back up`, [eventEvidence(u)], {
+      step('peer-up', u.timeUs, `the BGP session to ${peerKey(u) ?? c.subject} came back up`, [eventEvidence(u)], {
         linkedBy: c.peerDown?.match.basis ?? 'time',
         linkNote: 'the same peer, seen by the same side, up again after the drop',
-        facts: { ...(u.peer ? { peer: u.peer } : {}), ...(u.host ? { observer: u.host } : {}) },
+        facts: { ...(peerKey(u) ? { peer: peerKey(u)! } : {}), ...(u.host ? { observer: u.host } : {}) },
       }),
     );
   }

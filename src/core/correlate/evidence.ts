@@ -26,7 +26,7 @@ export function stallEvidence(s: TcpStall): Evidence {
     file: s.capture,
     firstFrame: s.firstFrame,
     lastFrame: s.firstFrame,
-    text: `TCP stall of ${Math.round(s.durationMs)} ms on ${s.flow}`,
+    text: s.unanswered ? `TCP flow never answered (${Math.round(s.durationMs)} ms seen) on ${s.flow}` : `TCP stall of ${Math.round(s.durationMs)} ms on ${s.flow}`,
   };
 }
 

@@ -2,7 +2,8 @@
  * Who is who: which addresses belong to which host, whether a BGP event is about a restarted subject, and which
  * prefixes a subject announces. Heuristics (documented in docs/correlation.md), strongest first:
  *  1. an address stated next to a self-address keyword ("router-id 10.0.23.2", "local address", "node IP") in a
- *     line logged by that host;
+ *     line logged by that host, or an address followed by a host name in parentheses, as FRR writes a neighbor
+ *     that sent its hostname ("neighbor 10.0.23.2(node-1)");
  *  2. an address in the restart lines themselves ("kube-router on node-3 (10.0.3.2) restarted");
  *  3. a peer given by name (BIRD's protocol "node1", FRR's "neighbor 10.0.23.2(node-1)") equal to the host name;
  *  4. (in chains.ts) repetition: the one peer address that went down after most of a subject's restarts.
@@ -38,18 +39,26 @@ function selfAddresses(message: string): string[] {
   return out;
 }
 
+/** FRR's "neighbor 10.0.23.2(node-1)": the BGP hostname capability names the peer's host. */
+const ADDRESS_WITH_NAME = /(?<![\w.:])((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*)\(([A-Za-z][\w.-]*)\)/g;
+
 export function buildAddressBook(events: readonly LogEvent[]): AddressBook {
   const stated = new Map<string, Map<string, LogEvent>>();
   const owner = new Map<string, string>();
+  const state = (host: string, a: string, e: LogEvent) => {
+    let m = stated.get(host);
+    if (!m) stated.set(host, (m = new Map()));
+    if (!m.has(a)) m.set(a, e);
+    if (!owner.has(a)) owner.set(a, host);
+  };
   for (const e of events) {
-    if (!e.host || !ANY_DIGIT_DOT.test(e.message) || !HAS_SELF_KEYWORD.test(e.message)) continue;
-    for (const a of selfAddresses(e.message)) {
-      if (a === e.peer) continue;
-      let m = stated.get(e.host);
-      if (!m) stated.set(e.host, (m = new Map()));
-      if (!m.has(a)) m.set(a, e);
-      if (!owner.has(a)) owner.set(a, e.host);
+    if (e.message.includes('(')) {
+      for (const m of e.message.matchAll(ADDRESS_WITH_NAME)) {
+        if (m[2]!.toLowerCase() !== 'unknown' && parsePrefix(m[1]!)) state(m[2]!, m[1]!, e);
+      }
     }
+    if (!e.host || !ANY_DIGIT_DOT.test(e.message) || !HAS_SELF_KEYWORD.test(e.message)) continue;
+    for (const a of selfAddresses(e.message)) if (a !== e.peer) state(e.host, a, e);
   }
   return { stated, owner };
 }
@@ -69,8 +78,8 @@ function where(e: LogEvent): string {
 export function subjectAddresses(o: RestartOccurrence, book: AddressBook): SubjectAddresses {
   const addresses = new Set<string>();
   const notes: string[] = [];
-  const stated = o.host ? book.stated.get(o.host) : undefined;
-  if (stated) {
+  const stated = o.host ? [...book.stated].filter(([host]) => sameName(host, o.host!)).flatMap(([, m]) => [...m]) : [];
+  {
     for (const [a, e] of stated) {
       addresses.add(a);
       notes.push(`${a} stated in ${where(e)}`);
@@ -128,7 +137,7 @@ export function matchPeer(e: LogEvent, o: RestartOccurrence, who: SubjectAddress
       return { basis: 'address', note: `peer ${peer} is ${o.host ?? o.name ?? 'the subject'}'s address (${who.source})` };
     }
     const other = book.owner.get(peer);
-    if (other && other !== o.host) return null;
+    if (other && !(o.host && sameName(other, o.host))) return null;
     if (who.strict) return null;
   } else if (peer) {
     if ((o.host && sameName(peer, o.host)) || (o.pod && sameName(peer, o.pod))) {

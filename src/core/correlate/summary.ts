@@ -50,8 +50,12 @@ function clause(chain: Chain, s: ChainStep, lag: string): string | null {
       const packets = f.loopedPackets !== undefined ? `; ${plural(f.loopedPackets, 'packet')} looped` : '';
       return `a ${between}${hops}loop${what} started ${lag}${lasted}${packets}`;
     }
-    case 'stalls':
-      return `${plural(f.stalls ?? 0, 'TCP flow')} stalled (longest ${seconds(f.longestStallMs ?? 0)})`;
+    case 'stalls': {
+      const notes = [];
+      if (f.unansweredStalls) notes.push(`${f.unansweredStalls} never answered`);
+      if (f.longestStallMs) notes.push(`longest ${seconds(f.longestStallMs)}`);
+      return `${plural(f.stalls ?? 0, 'TCP flow')} stalled${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    }
     case 'timeouts': {
       const parts = [];
       if (f.requests) parts.push(`${plural(f.requests, 'client request')} timed out`);

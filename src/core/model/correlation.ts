@@ -44,6 +44,8 @@ export interface ChainStepFacts {
   /** stalls: TCP stalls in the window and the longest, ms. */
   stalls?: number;
   longestStallMs?: number;
+  /** stalls: of which never answered before the capture ended or the client gave up. */
+  unansweredStalls?: number;
 }
 
 export interface ChainStep {

@@ -118,6 +118,38 @@ describe('correlate: chains', () => {
     assert.equal(r.chains[0]!.steps[1]!.linkedBy, 'name');
   });
 
+  it("learns addresses from FRR's neighbor hostnames: the node's session is tied by address at once, the loop's routers get names", () => {
+    const frr = (file: string, t: number, kind: 'bgp-peer-up' | 'bgp-peer-down', peer: string, name: string) =>
+      event(file, { kind, timeUs: t, peer, process: 'bgpd', message: `%ADJCHANGE: neighbor ${peer}(${name}) in vrf default ${kind === 'bgp-peer-up' ? 'Up' : 'Down'}` });
+    const events = [
+      frr('logs/core-bgpd.log', s(1), 'bgp-peer-up', '10.0.12.2', 'access'),
+      frr('logs/access-bgpd.log', s(1), 'bgp-peer-up', '10.0.12.1', 'core'),
+      frr('logs/access-bgpd.log', s(2), 'bgp-peer-up', '10.0.23.2', 'node-1'),
+      kubeletKill(s(10)),
+      // An unrelated session drops first: its address belongs to another host, so it is not node-1's.
+      frr('logs/access-bgpd.log', s(10.0005), 'bgp-peer-down', '10.0.12.1', 'core'),
+      frr('logs/access-bgpd.log', s(10.002), 'bgp-peer-down', '10.0.23.2', 'node-1'),
+    ];
+    const r = correlate({ events, loops: [loop(s(10.16))], impact: impact(), inputs: [capture(0, 30)] });
+    const c = r.chains[0]!;
+    const down = c.steps.find((x) => x.kind === 'peer-down')!;
+    assert.equal(down.facts?.peer, '10.0.23.2');
+    assert.equal(down.linkedBy, 'address');
+    assert.match(c.subjectAddressSource ?? '', /10\.0\.23\.2 stated in logs\/access-bgpd\.log:2/);
+    assert.deepEqual(c.steps.find((x) => x.kind === 'loop')!.facts?.routers, ['core', 'access']);
+    assert.match(c.summary, /a core<->access 2-hop loop for 10\.244\.1\.0\/24/);
+  });
+
+  it("takes BIRD's peer up from the same protocol, not another session's", () => {
+    const bird = (t: number, proto: string, state: string, kind: 'bgp-peer-up' | 'bgp-peer-down') =>
+      event('logs/access-bird.log', { kind, timeUs: t, process: 'bird', message: `${proto}: State changed to ${state}` });
+    const events = [kubeletKill(s(5)), bird(s(5.002), 'node1', 'stop', 'bgp-peer-down'), bird(s(6), 'core', 'up', 'bgp-peer-up'), bird(s(9.1), 'node1', 'up', 'bgp-peer-up')];
+    const r = correlate({ events, loops: [], impact: impact(), inputs: [] });
+    const up = r.chains[0]!.steps.find((x) => x.kind === 'peer-up')!;
+    assert.equal(up.timeUs, s(9.1));
+    assert.equal(r.chains[0]!.steps.find((x) => x.kind === 'peer-down')!.facts?.peer, 'node1');
+  });
+
   it("ignores the restarted speaker's own 'Peer Down' line: it is not the other side", () => {
     const events = [
       kubeletKill(s(5)),
