@@ -179,3 +179,5 @@ for cap in core-access client; do editcap -F pcapng "$OUT/$cap.pcap" "$OUT/$cap.
 (cd "$REPO" && "${TSX[@]}" lab/k8s-logs.ts "$OUT")
 (cd "$REPO" && "${TSX[@]}" lab/truth.ts "$OUT")
 say "done: $OUT"
+# Last line: does the product agree with the truth? (SKIP when the CLI is not built.)
+(cd "$REPO" && "${TSX[@]}" lab/compare.ts "$OUT")

@@ -70,12 +70,15 @@ topology_up() {
 # Kill every process still running inside the lab's namespaces, then delete them. Safe to call twice.
 # SIGKILL, not SIGTERM: a graceful shutdown would write session-down lines into the routers' logs after the
 # scenario, events that belong to the teardown and not to the incident.
+# All processes of all namespaces in one kill, so that no router outlives another long enough to log its loss.
 topology_down() {
-  local ns pids
+  local ns pids=""
   for ns in $LAB_NAMESPACES; do
-    [ -e "/run/netns/$ns" ] || continue
-    pids=$(ip netns pids "$ns" 2>/dev/null || true)
-    [ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
+    [ -e "/run/netns/$ns" ] && pids="$pids $(ip netns pids "$ns" 2>/dev/null || true)"
   done
+  [ -n "${pids// /}" ] && kill -9 $pids 2>/dev/null
+  for ns in $LAB_NAMESPACES; do
+    [ -e "/run/netns/$ns" ] && ip netns del "$ns" 2>/dev/null
+  done
+  return 0
 }
