@@ -13,6 +13,8 @@ const ISO_LINE = new RegExp(`^\\[?(${ISO_STAMP_SRC})\\]?(?:\\s+|$)(.*)$`);
 const LEVEL = /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]?:?\s+(.*)$/i;
 /** Go's standard `log` package and others: `2026/11/24 10:00:01[.123456] message`. */
 const SLASHED = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (.*)$/;
+/** How the lines of the known formats begin: only such a rest is worth parsing again (the hot path of plain ISO logs). */
+const INNER_START = /^(?:[IWEF]\d{4} |[{<[%]|(?:time|ts|level)=|\d{4}[-/]|\d\d-\d\d-\d{4} |[A-Z][a-z]{2} [ \d]\d |RP\/|LC\/|\d+: )/;
 const RFC3339_T = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
 
 export function createIsoFormat(): LineFormat {
@@ -25,7 +27,7 @@ export function createIsoFormat(): LineFormat {
       if (!stamp) return undefined;
       const rest = m[2];
       // kubectl logs --timestamps: RFC 3339 with 'T' and a zone, then the container's own line.
-      if (RFC3339_T.test(m[1]) && rest) {
+      if (RFC3339_T.test(m[1]) && INNER_START.test(rest)) {
         const inner = ctx.parseInner(rest);
         if (inner) {
           const rec: LogRecord = { ...inner, stamp, timeText: m[1], format: 'kubectl-timestamps' };
