@@ -38,10 +38,12 @@ export async function readCaptureFile(path: string, onFrame: (f: Frame) => void,
   try {
     const size = (await fh.stat()).size;
     const ctx = new ParseContext(path, size, onFrame);
-    const window = new ParserWindow(new CaptureParser(ctx), chunkSize);
     const head = new Uint8Array(2);
     const headLen = size >= 2 ? (await fh.read(head, 0, 2, 0)).bytesRead : 0;
-    const bytesRead = isGzip(head.subarray(0, headLen))
+    const gzip = isGzip(head.subarray(0, headLen));
+    // A small file needs no 4 MiB buffer; gzip output has no known size, the window grows if a record needs it.
+    const window = new ParserWindow(new CaptureParser(ctx), gzip ? chunkSize : Math.min(chunkSize, size + 1));
+    const bytesRead = gzip
       ? await pumpGzip(fh, window, ctx, chunkSize, opts)
       : await pumpFile(fh, size, window, ctx, chunkSize, opts);
     window.close();
