@@ -73,7 +73,7 @@ export class EpisodeDraft {
     this.sightings += n;
     this.maxReplicas = Math.max(this.maxReplicas, n);
     for (const [step, count] of steps) this.steps.set(step, (this.steps.get(step) ?? 0) + count);
-    const lowest = s.ttl[n - 1]!;
+    const lowest = s.minTtl;
     this.lastTtls.set(lowest, (this.lastTtls.get(lowest) ?? 0) + 1);
     this.countLastTtl(s.facts.dst, lowest, 1);
     this.keepStream(s);

@@ -57,6 +57,8 @@ const SWEEP_EVERY_PACKETS = 4096;
  * resend (some stacks reuse the IP ID), which impact analysis must count as a retransmission.
  */
 const DUPLICATE_WINDOW_US = 1000;
+/** A sighting this close behind a lower-TTL one may be reordered by merging interfaces (see addLate). */
+const REORDER_WINDOW_US = 10_000;
 const MAX_TIME_EXCEEDED_KEPT = 100_000;
 const MAX_ROUTER_MACS = 4096;
 const MAX_ADDRESSES_PER_ROUTER_MAC = 8;
@@ -131,13 +133,20 @@ export class LoopDetector {
     const last = t.lastTtl[slot]!;
     const since = timeUs - t.lastUs[slot]!;
     if (k.ttl === last && since <= DUPLICATE_WINDOW_US) return SightingKind.Duplicate;
+    const sid = t.stream[slot]!;
+    if (sid !== NO_STREAM && k.ttl > last && k.ttl < t.firstTtl[slot]! && since <= REORDER_WINDOW_US) {
+      // Between TTLs already seen, microseconds late: frames of two capture interfaces merged slightly out of
+      // order, not a resend (which would start again from the sender's TTL).
+      const added = this.open.get(sid)!.draft.addLate(timeUs, k.ttl, frame, dir);
+      if (added) t.lastUs[slot] = timeUs;
+      return added ? SightingKind.Replica : SightingKind.Duplicate;
+    }
     if (since > this.gapUs || k.ttl >= last) {
       // A pause longer than any loop pass, or the TTL back up: a new instance of an identical packet (a resend).
       this.release(slot);
       t.start(slot, k.h1, k.h2, timeUs, k.ttl, frame, dir);
       return SightingKind.First;
     }
-    const sid = t.stream[slot]!;
     if (sid !== NO_STREAM) {
       t.extend(slot, timeUs, k.ttl, frame, dir);
       this.open.get(sid)!.draft.add(timeUs, k.ttl, frame, dir);

@@ -23,6 +23,12 @@ export class ReplicaStreamDraft {
   readonly frame: number[] = [];
   readonly dir: number[] = [];
 
+  /**
+   * true once a sighting arrived after a lower-TTL one (captures merged from several interfaces whose clocks
+   * or queues reorder frames by a few µs): the arrays are in arrival order, not TTL order, then.
+   */
+  reordered = false;
+
   constructor(readonly facts: PacketFacts) {}
 
   add(timeUs: number, ttl: number, frame: number, dir: number): void {
@@ -32,8 +38,31 @@ export class ReplicaStreamDraft {
     this.dir.push(dir);
   }
 
+  /** A sighting that arrived late (its TTL is between ones already seen); false when that TTL was seen already. */
+  addLate(timeUs: number, ttl: number, frame: number, dir: number): boolean {
+    if (this.ttl.includes(ttl)) return false;
+    this.add(timeUs, ttl, frame, dir);
+    this.reordered = true;
+    return true;
+  }
+
   get lastUs(): number {
     return this.timeUs[this.timeUs.length - 1]!;
+  }
+
+  /** Highest and lowest TTL seen (first and last pass through the loop). */
+  get maxTtl(): number {
+    return this.reordered ? Math.max(...this.ttl) : this.ttl[0]!;
+  }
+
+  get minTtl(): number {
+    return this.reordered ? Math.min(...this.ttl) : this.ttl[this.ttl.length - 1]!;
+  }
+
+  /** Sighting indices in pass order (TTL descending). */
+  passOrder(): number[] {
+    const idx = this.ttl.map((_, i) => i);
+    return this.reordered ? idx.sort((a, b) => this.ttl[b]! - this.ttl[a]!) : idx;
   }
 }
 
@@ -61,7 +90,7 @@ export function judgeStream(s: ReplicaStreamDraft, directions: DirectionTable): 
   const lastTtlByDir = new Map<number, number>();
   let sameDirectionLoop = false;
   let allUnknown = true;
-  for (let i = 0; i < s.ttl.length; i++) {
+  for (const i of s.passOrder()) {
     const dir = s.dir[i]!;
     const ttl = s.ttl[i]!;
     if (!directions.isUnknown(dir)) allUnknown = false;

@@ -94,6 +94,19 @@ describe('loop detector: real loops', () => {
     assert.deepEqual(episodes[0]!.destinationPrefixes, ['172.16.9.9/32']);
   });
 
+  it('keeps one stream per packet when two capture interfaces (one per direction) merge slightly out of order', () => {
+    // Access->core frames come from a second interface whose timestamps run 150 µs late: each lands after the
+    // next core->access sighting, so TTLs arrive as 63, 61, 62, 59, 60...
+    const frames = Array.from({ length: 8 }, (_, i) => loopSightings(looped(i), T0 + i * 10_000)).flat()
+      .map((f) => (f.data[11] === 0x02 ? { ...f, timeUs: f.timeUs + 150, interfaceId: 1 } : f));
+    const { episodes } = run(frames);
+    assert.equal(episodes.length, 1);
+    const ep = episodes[0]!;
+    assert.deepEqual([ep.loopedPackets, ep.ttlStep, ep.maxReplicas, ep.sightings], [8, 2, 63, 8 * 63]);
+    assert.deepEqual([ep.streams[0]!.firstTtl, ep.streams[0]!.lastTtl], [63, 1]);
+    assert.equal(ep.impact.packetsLost, 8);
+  });
+
   it('names the routers from ICMP time-exceeded messages and counts them', () => {
     const frames = loopEpisode(10, T0);
     // The access router (10.0.23.2, MAC ACCESS) reports a looped packet's death, quoting its header.
