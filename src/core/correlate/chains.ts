@@ -365,6 +365,16 @@ function routerNames(loops: LoopEpisode[], book: AddressBook): string[] {
   return [...names];
 }
 
+/**
+ * Packets caught in the linked episodes: summed within one capture (a loop the detector split), but the same loop
+ * seen in two captures of the link (a pcap and a pcapng of one tcpdump, two taps) counts once: the larger count.
+ */
+function loopedPackets(loops: LoopEpisode[]): number {
+  const byCapture = new Map<string, number>();
+  for (const l of loops) byCapture.set(l.capture, (byCapture.get(l.capture) ?? 0) + l.loopedPackets);
+  return Math.max(...byCapture.values());
+}
+
 /** The chain's steps, in time order (ties broken by causal order), lags from the previous step. */
 function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   const o = c.occurrence;
@@ -388,7 +398,7 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
     const facts: ChainStepFacts = {
       prefixes,
       durationMs: (end - first.startUs) / 1000,
-      loopedPackets: c.loops.reduce((s, l) => s + l.loopedPackets, 0),
+      loopedPackets: loopedPackets(c.loops),
       ttlStep: first.ttlStep,
       loopIds: c.loops.map((l) => l.id),
       routers: routerNames(c.loops, book),

@@ -108,6 +108,23 @@ describe('correlate: chains', () => {
     assert.equal(l.linkedBy, 'prefix');
   });
 
+  it('counts a loop seen in two captures of the link once, and joins the pieces the detector split', () => {
+    const events = [kubeletKill(s(5)), frrPeer(s(5.3), '10.0.23.2', false)];
+    const inPcap = loop(s(5.4), 3.1, 229);
+    const inPcapng = { ...loop(s(5.4), 3.1, 229), capture: 'captures/core-access.pcap' };
+    const splitA = loop(s(25.4), 1.0, 100);
+    const splitB = loop(s(26.6), 2.0, 120);
+    const r = correlate({
+      events: [...events, kubeletKill(s(25)), frrPeer(s(25.3), '10.0.23.2', false)],
+      loops: [inPcap, inPcapng, splitA, splitB],
+      impact: impact(),
+      inputs: [capture(0, 40)],
+    });
+    const loops = r.chains.map((c) => c.steps.find((x) => x.kind === 'loop')!.facts!);
+    assert.deepEqual(loops.map((f) => [f.loopIds?.length, f.loopedPackets]), [[2, 229], [2, 220]]);
+    assert.equal(loops[1]!.durationMs, 3200);
+  });
+
   it('recognises the other side by name when the peer is logged as a BIRD protocol name', () => {
     const events = [
       kubeletKill(s(5)),
