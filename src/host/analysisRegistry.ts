@@ -23,6 +23,8 @@ export interface AnalysisEntry {
   error?: string;
   /** Set while running: stops the job (its worker). */
   cancel?: () => Promise<void>;
+  /** Interval selected in the timeline, epoch µs: the tree then shows only what overlaps it. */
+  selectionUs?: [number, number];
 }
 
 /** Order- and spelling-insensitive identity of a set of inputs: resolved, de-duplicated, sorted. */
@@ -109,6 +111,15 @@ export class AnalysisRegistry {
     } else e.status = 'cancelled';
     this.fire();
     return true;
+  }
+
+  /** The timeline's selection for an analysis (undefined clears it). */
+  setSelection(id: string, selectionUs: [number, number] | undefined): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    if (selectionUs) e.selectionUs = selectionUs;
+    else delete e.selectionUs;
+    this.fire();
   }
 
   remove(id: string): AnalysisEntry | undefined {

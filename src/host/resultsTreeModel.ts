@@ -7,7 +7,7 @@
  * expansion state across refreshes and end-to-end tests can find rows by label.
  */
 import * as path from 'node:path';
-import type { Evidence, InputProblem, Report } from '../core/model';
+import { isoFromMicros, type Evidence, type InputProblem, type Report } from '../core/model';
 import type { AnalysisEntry } from './analysisRegistry';
 import { analysisLabel } from './analysisRegistry';
 import {
@@ -116,7 +116,7 @@ function analysisNode(e: AnalysisEntry): ResultNode {
         copyText: `${label}: ${description}`,
         expanded: true,
         action: { kind: 'show-timeline', analysisId: e.id },
-        children: () => reportGroups(e.id, r),
+        children: () => reportGroups(e.id, e.selectionUs ? reportWithin(r, e.selectionUs) : r, e.selectionUs),
       };
     }
   }
@@ -161,9 +161,41 @@ function capped(analysisId: string, parentId: string, nodes: ResultNode[]): Resu
   ];
 }
 
-/** The groups under a finished analysis; empty groups are left out except Problems-free reports say so once. */
-export function reportGroups(analysisId: string, r: Report): ResultNode[] {
+/**
+ * The part of a Report that overlaps a time interval (the timeline's selection): loops, chains and stalls
+ * that overlap it, events inside it. Inputs, problems and hypotheses stay whole: they are about the files.
+ */
+export function reportWithin(r: Report, [startUs, endUs]: [number, number]): Report {
+  const chainSpan = (c: Report['chains'][number]) => {
+    const t = c.steps.map((s) => s.timeUs);
+    return [Math.min(...t), Math.max(...t)] as const;
+  };
+  const chains = r.chains.filter((c) => {
+    const [a, b] = chainSpan(c);
+    return c.steps.length > 0 && a <= endUs && b >= startUs;
+  });
+  const chainIds = new Set(chains.map((c) => c.id));
+  return {
+    ...r,
+    loops: r.loops.filter((l) => l.startUs <= endUs && l.endUs >= startUs),
+    events: r.events.filter((e) => e.timeUs >= startUs && e.timeUs <= endUs),
+    chains,
+    patterns: r.patterns
+      .map((p) => ({ ...p, chainIds: p.chainIds.filter((id) => chainIds.has(id)) }))
+      .filter((p) => p.chainIds.length > 0),
+  };
+}
+
+/** The groups under a finished analysis; empty groups are left out, and a report with nothing says so once. */
+export function reportGroups(analysisId: string, r: Report, selectionUs?: [number, number]): ResultNode[] {
   const out: ResultNode[] = [];
+  if (selectionUs) {
+    out.push({
+      ...infoNode(analysisId, `${analysisId}/selection`, 'Showing the timeline selection', 'filter',
+        `${formatClock(isoFromMicros(selectionUs[0]))} – ${formatClock(isoFromMicros(selectionUs[1]))}`),
+      action: { kind: 'show-timeline', analysisId },
+    });
+  }
   const problems = allProblems(r);
   if (r.hypotheses.length) out.push(group(analysisId, 'hypotheses', r.hypotheses.length, 'lightbulb', () => hypothesisNodes(analysisId, r), true));
   if (r.chains.length) out.push(group(analysisId, 'chains', r.chains.length, 'link', () => chainNodes(analysisId, r), true));
@@ -173,7 +205,8 @@ export function reportGroups(analysisId: string, r: Report): ResultNode[] {
   if (problems.length) out.push(group(analysisId, 'problems', problems.length, 'warning', () => problemNodes(analysisId, problems), true));
   out.push(group(analysisId, 'inputs', r.inputs.length, 'files', () => inputNodes(analysisId, r)));
   if (!r.loops.length && !r.chains.length && !r.events.length) {
-    out.unshift(infoNode(analysisId, `${analysisId}/nothing`, 'No loops, events or chains found in these files'));
+    const text = selectionUs ? 'No loops, events or chains in the selected interval' : 'No loops, events or chains found in these files';
+    out.splice(selectionUs ? 1 : 0, 0, infoNode(analysisId, `${analysisId}/nothing`, text));
   }
   return out;
 }

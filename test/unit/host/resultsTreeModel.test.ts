@@ -104,6 +104,27 @@ describe('host: results tree model', () => {
     assert.equal(rc!.description, 'cancelled');
   });
 
+  it('narrows the tree to the timeline selection and says so; clearing it brings everything back', () => {
+    const report = sampleReport();
+    const { reg } = doneRegistry(report);
+    const id = reg.list()[0]!.id;
+    const ev = report.events[0]!; // the restart, 420 ms before the peer down
+    reg.setSelection(id, [ev.timeUs - 1000, ev.timeUs + 1000]);
+    let groups = rootNodes(reg.list())[0]!.children!();
+    assert.equal(groups[0]!.label, 'Showing the timeline selection');
+    assert.equal(groups[0]!.description, '10:00:00.999 – 10:00:01.001');
+    const labels = groups.map((g) => `${g.label} ${g.description}`);
+    assert.ok(labels.includes('Events 1') && labels.includes('Chains 1'), labels.join(' | '));
+    assert.ok(!labels.some((l) => l.startsWith('Loop episodes')), 'the loop starts later: not in the selection');
+    reg.setSelection(id, [0, 1]);
+    groups = rootNodes(reg.list())[0]!.children!();
+    assert.equal(groups[1]!.label, 'No loops, events or chains in the selected interval');
+    reg.setSelection(id, undefined);
+    groups = rootNodes(reg.list())[0]!.children!();
+    assert.equal(groups[0]!.label, 'Hypotheses');
+    assert.ok(groups.some((g) => g.label === 'Events' && g.description === '4'));
+  });
+
   it('says so when a report found nothing', () => {
     const report = sampleReport();
     report.loops = [];
