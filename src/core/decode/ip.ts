@@ -82,7 +82,8 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: Decoded
   }
   if (l.hdrLen > 20 && l.validBytes >= 20) {
     const r = sourceRouteDestination(d, off + 20, off + l.hdrLen, off + l.validBytes);
-    l.optionsReadable = r !== OPTIONS_CUT;
+    // With a source route, Wireshark shows ip.dst only once every option byte was captured.
+    l.optionsReadable = r === -1 || (r >= 0 && l.validBytes >= l.hdrLen);
     l.routeDstOffset = r >= 0 ? r : -1;
   }
   if (l.validBytes < l.hdrLen) return stopShort(out, d, off, pktEnd, 'IPv4 header');
@@ -97,28 +98,46 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: Decoded
 
 const OPTIONS_CUT = -2;
 
+/** IPv4 options with a fixed length, and minimum lengths of variable ones (others: at least 2), as Wireshark checks them. */
+const IPV4_OPTION_FIXED: Readonly<Record<number, number>> = { 136: 4, 148: 4, 25: 8, 11: 4, 12: 4, 82: 12 };
+const IPV4_OPTION_MIN: Readonly<Record<number, number>> = { 131: 3, 137: 3, 7: 3, 68: 5, 130: 3, 133: 3, 134: 10 };
+
 /**
- * Walks IPv4 options (RFC 791) looking for loose (131) or strict (137) source routing; returns the offset of the
- * route's last address, -1 when there is none, or OPTIONS_CUT when the walk needs a byte beyond `captured`.
- * A malformed option list ends the walk.
+ * Walks IPv4 options (RFC 791) the way Wireshark looks for a loose (131) or strict (137) source route: the first
+ * malformed option, or an end-of-list, ends the walk without one; a route with a valid pointer gives the offset of
+ * its last address. Returns that offset, -1 for none, or OPTIONS_CUT when the walk needs a byte beyond `captured`
+ * (Wireshark then stops dissecting the header before its destination address).
  */
 function sourceRouteDestination(d: Uint8Array, p: number, end: number, captured: number): number {
-  let found = -1;
-  while (p < end) {
-    if (p + 2 > captured && !(p < captured && (d[p] === 0 || d[p] === 1))) return OPTIONS_CUT;
+  let remaining = end - p;
+  while (remaining > 0) {
+    if (p >= captured) return OPTIONS_CUT;
     const type = d[p]!;
-    if (type === 0) break; // end of option list
+    remaining--;
+    if (type === 0) return -1;
     if (type === 1) {
-      p++; // no-operation
+      p++;
       continue;
     }
-    if (end - p < 2) break;
+    if (remaining === 0) return -1;
+    if (p + 1 >= captured) return OPTIONS_CUT;
     const len = d[p + 1]!;
-    if (len < 2 || p + len > end) break;
-    if ((type === 131 || type === 137) && len >= 7) found = p + len - 4;
+    remaining--;
+    if (len < 2 || len - 2 > remaining) return -1;
+    const fixed = IPV4_OPTION_FIXED[type];
+    if (fixed !== undefined && len !== fixed) return -1;
+    if (len < (IPV4_OPTION_MIN[type] ?? 2)) return -1;
+    if (type === 131 || type === 137) {
+      if (p + 2 >= captured) return OPTIONS_CUT;
+      const ptr = d[p + 2]!;
+      if (ptr < 4 || (ptr & 3) !== 0 || ptr > len) return -1;
+      const last = p + len - 4;
+      return last + 4 > captured ? OPTIONS_CUT : last;
+    }
     p += len;
+    remaining -= len - 2;
   }
-  return found;
+  return -1;
 }
 
 const OPTIONS_BAD = -1;

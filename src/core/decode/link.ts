@@ -54,6 +54,8 @@ export function decodeLinkLayer(d: Uint8Array, linkType: number, out: DecodedPac
     case LinkType.RAW_BSD:
     case LinkType.RAW_OPENBSD:
       pushProtocol(out, 'raw');
+      // Wireshark's raw-IP dissector looks at nothing shorter than 8 bytes.
+      if (end < 8) return stopShort(out, d, 0, end, 'raw IP packet');
       decodeIpByVersion(d, 0, end, out, 0, false);
       return;
     case LinkType.IPV4:
@@ -166,12 +168,14 @@ function decodeVnTag(d: Uint8Array, off: number, end: number, out: DecodedPacket
 
 function decodeVlan(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, name: string): void {
   pushProtocol(out, name);
-  if (end - off < 4) return stopShort(out, d, off, end, `${name} tag`);
+  if (end - off < 2) return stopShort(out, d, off, end, `${name} tag`);
   if (out.vlanCount >= out.vlanIds.length) {
     return stopAt(out, StopReason.LimitReached, off, `more than ${out.vlanIds.length} VLAN tags`);
   }
+  // The id is kept even when the capture ends before the next ethertype, as Wireshark does.
   out.vlanTpids[out.vlanCount] = u16(d, off - 2);
   out.vlanIds[out.vlanCount++] = u16(d, off) & 0x0fff;
+  if (end - off < 4) return stopShort(out, d, off, end, `${name} tag`);
   const type = u16(d, off + 2);
   if (type <= 1500) {
     pushProtocol(out, 'llc');
@@ -231,16 +235,17 @@ const PPP_NAMES: Record<number, string> = {
 
 /** PPP, with or without the HDLC address/control bytes (FF 03) and with protocol-field compression. */
 export function decodePpp(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
-  pushProtocol(out, 'ppp');
   let p = off;
-  if (end - p >= 2 && d[p] === 0xff && d[p + 1] === 0x03) p += 2;
-  if (p >= end) return stopShort(out, d, p, end, 'PPP protocol field');
+  // An 0xFF address byte means HDLC-like framing: address and control are skipped whatever the control byte says.
+  if (end - p >= 1 && d[p] === 0xff) p += 2;
+  // Wireshark shows the PPP layer only once its protocol field is there.
+  if (end - p < 2) return stopShort(out, d, p, end, 'PPP protocol field');
+  pushProtocol(out, 'ppp');
   let proto: number;
   if ((d[p]! & 1) === 1) {
     proto = d[p]!;
     p += 1;
   } else {
-    if (end - p < 2) return stopShort(out, d, p, end, 'PPP protocol field');
     proto = u16(d, p);
     p += 2;
   }
@@ -265,15 +270,18 @@ function decodeNull(d: Uint8Array, end: number, out: DecodedPacket, bigEndian: b
   let family = bigEndian ? u32(d, 0) : u32le(d, 0);
   // A little-endian read of a big-endian family leaves the value in the upper half.
   if (!bigEndian && (family & 0xffff0000) !== 0) family = u32(d, 0);
-  if (family === 2) return decodeIpv4(d, 4, end, out, 0, false);
+  // The version nibble must agree with the family, or Wireshark shows the payload as data.
+  const version = end > 4 ? d[4]! >> 4 : -1;
+  if (family === 2 && version === 4) return decodeIpv4(d, 4, end, out, 0, false);
   // AF_INET6 differs per BSD: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (Darwin); 10 is Linux.
-  if (family === 24 || family === 28 || family === 30 || family === 10) return decodeIpv6(d, 4, end, out, 0, false);
+  const inet6 = family === 24 || family === 28 || family === 30 || family === 10;
+  if (inet6 && version === 6) return decodeIpv6(d, 4, end, out, 0, false);
   // Some captures put a Cisco HDLC-like header (0F 00 + ethertype) on the loopback link; Wireshark then goes by
   // the ethertype in the low half.
   const ethertype = u16(d, 2);
   if (family > 0xffff && ethertype === 0x0800) return decodeIpv4(d, 4, end, out, 0, false);
   if (family > 0xffff && ethertype === 0x86dd) return decodeIpv6(d, 4, end, out, 0, false);
-  pushProtocol(out, 'data');
+  if (end > 4) pushProtocol(out, 'data');
   stopAt(out, StopReason.Unsupported, 4, `loopback address family ${family} not decoded`);
 }
 
@@ -317,6 +325,7 @@ function decodeCiscoHdlc(d: Uint8Array, end: number, out: DecodedPacket): void {
     pushProtocol(out, 'cdp');
     return stopAt(out, StopReason.Unsupported, 4, 'CDP not decoded');
   }
+  if (end <= 4) return stopShort(out, d, 4, end, 'Cisco HDLC payload');
   decodeEthertype(d, proto, 4, end, out, 0);
 }
 
@@ -325,6 +334,10 @@ function decodeNflog(d: Uint8Array, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'nflog');
   if (end < 4) return stopShort(out, d, 0, end, 'NFLOG header');
   const family = d[0]!;
+  // Every TLV is walked before the payload is looked at (as Wireshark does): one that runs past the captured
+  // bytes makes the whole record malformed.
+  let payload = -1;
+  let payloadEnd = -1;
   let p = 4;
   while (end - p >= 4) {
     let len = u16le(d, p);
@@ -334,16 +347,18 @@ function decodeNflog(d: Uint8Array, end: number, out: DecodedPacket): void {
       len = u16(d, p);
       type = u16(d, p + 2);
     }
-    if (len < 4) return stopAt(out, StopReason.Malformed, p, `NFLOG TLV length ${len} below 4`);
+    if (len < 4) break;
+    if (p + len > end) return stopShort(out, d, p, end, 'NFLOG TLV');
     if ((type & 0x7fff) === 9) {
-      const payloadEnd = Math.min(end, p + len);
-      if (family === 2) return decodeIpv4(d, p + 4, payloadEnd, out, 0, false);
-      if (family === 10) return decodeIpv6(d, p + 4, payloadEnd, out, 0, false);
-      return stopAt(out, StopReason.Unsupported, p + 4, `NFLOG family ${family} not decoded`);
+      payload = p + 4;
+      payloadEnd = p + len;
     }
     p += (len + 3) & ~3;
   }
-  if (p < end) stopShort(out, d, p, end, 'NFLOG TLV');
+  if (payload < 0) return stopAt(out, StopReason.Unsupported, 4, 'NFLOG record without a payload TLV');
+  if (family === 2) return decodeIpv4(d, payload, payloadEnd, out, 0, false);
+  if (family === 10) return decodeIpv6(d, payload, payloadEnd, out, 0, false);
+  stopAt(out, StopReason.Unsupported, payload, `NFLOG family ${family} not decoded`);
 }
 
 /** Solaris IPNET: 24-byte header whose second byte is the address family (2 IPv4, 26 IPv6). */

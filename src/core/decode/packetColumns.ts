@@ -26,8 +26,10 @@ export type PacketColumn = (typeof PACKET_COLUMNS)[number];
 export const COLUMN_INDEX: ReadonlyMap<string, number> = new Map(PACKET_COLUMNS.map((c, i) => [c, i]));
 
 /** Where each field ends in its header: the field exists when `validBytes` reaches this. */
+const ICMP_FIELDS_END = 6;
 const IP4_END = { hdrLen: 1, len: 4, id: 6, flags: 8, ttl: 9, proto: 10, src: 16, dst: 20 };
-const IP6_END = { plen: 6, nxt: 7, hlim: 8, src: 24, dst: 40 };
+/** Payload length is shown together with next header (Wireshark reads both first). */
+const IP6_END = { plen: 7, nxt: 7, hlim: 8, src: 24, dst: 40 };
 
 function firstIp(p: DecodedPacket, version: 4 | 6): IpLayer | null {
   for (let i = 0; i < p.ipCount; i++) if (p.ipLayers[i]!.version === version) return p.ipLayers[i]!;
@@ -143,26 +145,29 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
 
   const tcp = firstTransport(p, 6);
   const bt = tcp === null ? -1 : tcp.validBytes;
-  cells[k++] = bt >= 2 ? String(tcp!.srcPort) : '';
+  // Wireshark reads both ports before showing either, and sequence to window (16 bytes) before those fields.
+  cells[k++] = bt >= 4 ? String(tcp!.srcPort) : '';
   cells[k++] = bt >= 4 ? String(tcp!.dstPort) : '';
-  // Wireshark reads the whole fixed TCP header before it shows sequence, acknowledgment and flags.
-  cells[k++] = bt >= 20 ? String(tcp!.seq) : '';
-  cells[k++] = bt >= 20 ? String(tcp!.ack) : '';
-  cells[k++] = bt >= 20 ? String(tcp!.flags) : '';
+  cells[k++] = bt >= 16 ? String(tcp!.seq) : '';
+  cells[k++] = bt >= 16 ? String(tcp!.ack) : '';
+  cells[k++] = bt >= 16 ? String(tcp!.flags) : '';
 
   const udp = firstTransport(p, 17);
   const bu = udp === null ? -1 : udp.validBytes;
-  cells[k++] = bu >= 2 ? String(udp!.srcPort) : '';
+  cells[k++] = bu >= 4 ? String(udp!.srcPort) : '';
   cells[k++] = bu >= 4 ? String(udp!.dstPort) : '';
   cells[k++] = bu >= 6 ? String(udp!.udpLength) : '';
 
-  // ICMP then ICMPv6: type and code are shown once the 4-byte type/code/checksum part is there.
-  for (let proto = 1; proto !== 0; proto = proto === 1 ? 58 : 0) {
-    const ic = firstTransport(p, proto);
-    const bi = ic === null ? -1 : ic.validBytes;
-    cells[k++] = bi >= 4 ? String(ic!.icmpType) : '';
-    cells[k++] = bi >= 4 ? String(ic!.icmpCode) : '';
-  }
+  // ICMP: Wireshark reads type, code and checksum and 2 more bytes before showing type and code.
+  const icmp = firstTransport(p, 1);
+  const bi = icmp === null ? -1 : icmp.validBytes;
+  cells[k++] = bi >= ICMP_FIELDS_END ? String(icmp!.icmpType) : '';
+  cells[k++] = bi >= ICMP_FIELDS_END ? String(icmp!.icmpCode) : '';
+  // ICMPv6 shows each field as soon as its byte is there.
+  const icmp6 = firstTransport(p, 58);
+  const bi6 = icmp6 === null ? -1 : icmp6.validBytes;
+  cells[k++] = bi6 >= 1 ? String(icmp6!.icmpType) : '';
+  cells[k++] = bi6 >= 2 ? String(icmp6!.icmpCode) : '';
 
   cells[k++] = joinIp(p, d, IpField.Src4);
   cells[k++] = joinIp(p, d, IpField.Dst4);

@@ -113,7 +113,8 @@ function decodeUdp(d: Uint8Array, off: number, end: number, out: DecodedPacket, 
   const udpEnd = Math.min(end, off + t.udpLength);
   setPayload(t, off + 8, udpEnd);
   const port = udpTunnelPort(t.srcPort, t.dstPort);
-  if (port !== 0 && !quoted) decodeUdpTunnel(port, d, off + 8, udpEnd, out, depth + 1);
+  // Like Wireshark, a port's dissector runs only when some of the payload was captured.
+  if (port !== 0 && !quoted && udpEnd > off + 8) decodeUdpTunnel(port, d, off + 8, udpEnd, out, depth + 1);
 }
 
 /** ICMP types whose body quotes the offending packet: unreachable, source quench, redirect, time exceeded, parameter problem. */

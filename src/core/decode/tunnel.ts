@@ -18,10 +18,11 @@ const PORT_GRE_IN_UDP = 4754;
 const PORT_MPLS_IN_UDP = 6635;
 const PORT_TEREDO = 3544;
 const PORT_VXLAN_GPE = 4790;
+const PORT_L2TP = 1701;
 
 function isTunnelPort(p: number): boolean {
   return p === PORT_VXLAN || p === PORT_GENEVE || p === PORT_GTP_U || p === PORT_GRE_IN_UDP || p === PORT_MPLS_IN_UDP ||
-    p === PORT_TEREDO || p === PORT_VXLAN_GPE;
+    p === PORT_TEREDO || p === PORT_VXLAN_GPE || p === PORT_L2TP;
 }
 
 /** The tunnel port of a UDP header, or 0. Like Wireshark, the lower port is tried first. */
@@ -56,6 +57,8 @@ export function decodeUdpTunnel(port: number, d: Uint8Array, off: number, end: n
       return decodeMpls(d, off, end, out, depth);
     case PORT_TEREDO:
       return decodeTeredo(d, off, end, out, depth);
+    case PORT_L2TP:
+      return decodeL2tp(d, off, end, out, depth);
     case PORT_VXLAN_GPE:
       if (end - off < 8) return stopShort(out, d, off, end, 'VXLAN-GPE header');
       return decodeNextProtocol(d[off + 3]!, d, off + 8, end, out, depth);
@@ -91,6 +94,25 @@ function decodeNsh(d: Uint8Array, off: number, end: number, out: DecodedPacket, 
   if (len < 8) return stopAt(out, StopReason.Malformed, off, `NSH length ${len} below 8`);
   if (end - off < len) return stopShort(out, d, off, end, 'NSH header');
   decodeNextProtocol(d[off + 3]!, d, off + len, end, out, depth + 1);
+}
+
+/**
+ * L2TPv2 (RFC 2661) data messages carry PPP: flags and version, optional length, tunnel and session ids,
+ * optional Ns/Nr, optional offset padding. Control messages (T bit) carry no packet.
+ */
+function decodeL2tp(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  pushProtocol(out, 'l2tp');
+  if (end - off < 2) return stopShort(out, d, off, end, 'L2TP header');
+  const flags = u16(d, off);
+  if ((flags & 0x000f) !== 2) return stopAt(out, StopReason.Unsupported, off, `L2TP version ${flags & 0x0f} not decoded`);
+  if ((flags & 0x8000) !== 0) return stopAt(out, StopReason.Unsupported, off, 'L2TP control message');
+  let hl = 6 + ((flags & 0x4000) !== 0 ? 2 : 0) + ((flags & 0x0800) !== 0 ? 4 : 0);
+  if ((flags & 0x0200) !== 0) {
+    if (end - off < hl + 2) return stopShort(out, d, off, end, 'L2TP header');
+    hl += 2 + u16(d, off + hl);
+  }
+  if (end - off < hl) return stopShort(out, d, off, end, 'L2TP header');
+  decodePpp(d, off + hl, end, out, depth);
 }
 
 /**
