@@ -10,6 +10,8 @@ import { formatDuration } from '../src/host/format';
 
 /** Beyond this many episodes the overview lists the rest by name only (each small ladder is a canvas). */
 export const MAX_MULTIPLES = 120;
+/** Time spent drawing small ladders per animation frame, so the page stays responsive while they appear. */
+const FRAME_BUDGET_MS = 8;
 const W = 168;
 const H = 56;
 
@@ -17,6 +19,9 @@ export class MultiplesView {
   readonly root = el('section', { class: 'multiples', 'aria-label': 'Loop episodes' });
   drawnEpisodes = 0;
   drawnPoints = 0;
+  /** All small ladders of the last render are drawn. */
+  complete = false;
+  private generation = 0;
   private buttons: HTMLButtonElement[] = [];
 
   constructor(
@@ -24,18 +29,26 @@ export class MultiplesView {
     private readonly onChoose: (index: number) => void,
   ) {}
 
-  setPalette(p: Palette, episodes: EpisodeColumns[], selected: number, windowUs?: [number, number]): void {
+  setPalette(p: Palette, episodes: EpisodeColumns[], selected: number, windowUs?: [number, number], onDone?: () => void): void {
     this.palette = p;
-    this.render(episodes, selected, windowUs);
+    this.render(episodes, selected, windowUs, onDone);
   }
 
-  render(episodes: EpisodeColumns[], selected: number, windowUs?: [number, number]): void {
+  /**
+   * Lays out one button per episode and draws their small ladders progressively, a few per animation frame
+   * (a million sightings spread over many episodes would otherwise delay the first paint). `onDone` runs when
+   * every small ladder is drawn.
+   */
+  render(episodes: EpisodeColumns[], selected: number, windowUs?: [number, number], onDone?: () => void): void {
     this.root.hidden = episodes.length < 2;
     this.buttons = [];
     this.drawnEpisodes = 0;
     this.drawnPoints = 0;
+    this.complete = false;
+    const generation = ++this.generation;
     const items: HTMLElement[] = [];
-    episodes.slice(0, MAX_MULTIPLES).forEach((c, index) => {
+    const pending: (() => void)[] = [];
+    (this.root.hidden ? [] : episodes.slice(0, MAX_MULTIPLES)).forEach((c, index) => {
       const e = c.episode;
       const canvas = el('canvas', { 'aria-hidden': 'true' });
       const outside = windowUs !== undefined && (e.endUs < windowUs[0] || e.startUs > windowUs[1]);
@@ -49,16 +62,30 @@ export class MultiplesView {
       button.addEventListener('keydown', (ev) => this.arrow(ev, index));
       this.buttons.push(button);
       items.push(button);
-      const { ctx } = fitCanvas(canvas, W, H);
-      const pad = Math.max(1, (e.endUs - e.startUs) * 0.02);
-      const stats = drawLadder(ctx, c, { x: 0, y: 0, width: W, height: H }, e.startUs - pad, e.endUs + pad, this.palette.directions.slice(0, Math.max(1, e.macPairs.length)), 2);
-      this.drawnEpisodes++;
-      this.drawnPoints += stats.points;
+      fitCanvas(canvas, W, H);
+      pending.push(() => {
+        const { ctx } = fitCanvas(canvas, W, H);
+        const pad = Math.max(1, (e.endUs - e.startUs) * 0.02);
+        const stats = drawLadder(ctx, c, { x: 0, y: 0, width: W, height: H }, e.startUs - pad, e.endUs + pad, this.palette.directions.slice(0, Math.max(1, e.macPairs.length)), 2);
+        this.drawnEpisodes++;
+        this.drawnPoints += stats.points;
+      });
     });
-    if (episodes.length > MAX_MULTIPLES) {
+    if (episodes.length > MAX_MULTIPLES && !this.root.hidden) {
       items.push(el('p', { class: 'more' }, `${episodes.length - MAX_MULTIPLES} more episodes: select an interval on the timeline to reach them.`));
     }
     setChildren(this.root, el('h2', {}, `Loop episodes (${episodes.length})`), el('div', { class: 'multiples-grid' }, ...items));
+    const drawSome = (): void => {
+      if (generation !== this.generation) return;
+      const until = performance.now() + FRAME_BUDGET_MS;
+      while (pending.length && performance.now() < until) pending.shift()!();
+      if (pending.length) requestAnimationFrame(drawSome);
+      else {
+        this.complete = true;
+        onDone?.();
+      }
+    };
+    drawSome();
   }
 
   private arrow(ev: KeyboardEvent, index: number): void {

@@ -104,7 +104,11 @@ export class TimelineView {
 
   setColumns(cols: ReportColumns): void {
     this.cols = cols;
-    this.eventById = new Map(cols.report.events.map((e, i) => [e.id, i]));
+    // Only the events that chains point at need a lookup by id; a Map of all 100,000 would cost the first paint.
+    const wanted = new Set<string>();
+    for (const c of cols.report.chains) for (const s of c.steps) for (const ev of s.evidence) if (ev.kind === 'log') wanted.add(ev.eventId);
+    this.eventById = new Map();
+    if (wanted.size) cols.report.events.forEach((e, i) => wanted.has(e.id) && this.eventById.set(e.id, i));
     this.layout();
   }
 

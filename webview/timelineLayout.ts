@@ -46,7 +46,7 @@ export function layoutRows({ events, hasLoops, hasStalls }: LayoutInput, collaps
   };
   add('axis', 'Time (UTC)');
   if (hasLoops) add('loops', 'Loop episodes');
-  if (events.responseTimeUs.length) add('responses', 'Timeouts & slow responses');
+  if (events.responseTimeUs.length) add('responses', 'Timeouts, failures & slow responses');
   if (hasStalls) add('stalls', 'TCP stalls');
   if (events.throttleTimeUs.length) add('throttle', 'CPU throttling');
   events.groups.forEach((g, gi) => {

@@ -9,7 +9,7 @@ import { buildWebview, chromiumMissing, drawn, launch, openWebview, posted, send
 import { HOSTILE_HOST, HOSTILE_MESSAGE, syntheticReport } from './syntheticReport';
 import type { Report } from '../../src/core/model';
 
-const LANE_FREE = new Set(['request-timeout', 'slow-response', 'cpu-throttled']);
+const LANE_FREE = new Set(['request-timeout', 'request-failed', 'slow-response', 'cpu-throttled']);
 
 /** Non-transparent pixels of the first canvas matching `selector`. */
 async function inkedPixels(page: Page, selector: string): Promise<number> {
