@@ -128,3 +128,18 @@ describe('logs: real daemon logs', () => {
     });
   });
 });
+
+describe('logs: clock offsets from restarts seen by kubelet and by the daemon', () => {
+  it('pairs kubelet container starts with gobgpd starts in the lab, and finds a 90 s skew put on gobgpd', async () => {
+    const input = join(__dirname, '..', '..', 'fixtures', 'lab', 'cpu-throttle', 'input');
+    const kubelet = await readLogFile(join(input, 'kubelet.log'), { year: 2026 });
+    const gobgp = await readLogFile(join(input, 'node-gobgpd.log'), { clockOffsetMs: 90_000 });
+    const all = [...kubelet.events, ...gobgp.events.map((e) => ({ ...e, id: `g-${e.id}` }))];
+    const [est] = estimateClockOffsets(all);
+    assert.ok(est, 'an estimate');
+    assert.ok(est.matches.every((m) => m.kind === 'process-restart'));
+    assert.ok(est.matches.length >= 3, String(est.matches.length));
+    // gobgpd writes whole seconds and starts within ~1-2 s of kubelet's PLEG "ContainerStarted" in this lab.
+    assert.ok(Math.abs(est.offsetMs - -90_000) < 2500, `offset ${est.offsetMs}`);
+  });
+});
