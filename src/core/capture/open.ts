@@ -114,7 +114,8 @@ async function pumpGzip(fh: FileHandle, window: ParserWindow, ctx: ParseContext,
       await beforeRead?.();
     }
   } catch (e) {
-    if (signal?.aborted) throw e;
+    // Only zlib's own errors (code Z_...) are damage in the file; a consumer's exception or an abort propagates.
+    if (signal?.aborted || !String((e as NodeJS.ErrnoException).code).startsWith('Z_')) throw e;
     // A record cut by the gzip damage is the fatal problem (it says which record); the gzip error is then
     // context. If the damage fell between records, the gzip error is what stopped the read.
     window.close();

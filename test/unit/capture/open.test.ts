@@ -91,6 +91,14 @@ describe('readCaptureFile', () => {
     assert.ok(summary.problems.some((p) => /gzip data damaged after \d+ decompressed bytes/.test(p.reason)));
   });
 
+  it('lets a consumer\'s exception through, plain or gzip (it is not damage in the file)', async () => {
+    for (const bytes of [writePcap(frames), gzipSync(writePcap(frames))]) {
+      await assert.rejects(readCaptureFile(file('throws.cap', bytes), () => {
+        throw new Error('consumer bug');
+      }), { message: 'consumer bug' });
+    }
+  });
+
   it('awaits beforeRead before every read (backpressure for slow consumers)', async () => {
     const bytes = writePcap(frames);
     let waits = 0;
