@@ -130,6 +130,25 @@ describe('incident-lens analyze (CLI bundle)', () => {
     assert.ok(report.inputs.some((i) => i.kind === 'log' && i.events > 0), 'the sample logs were read');
   });
 
+  it('shows progress on stderr when it is a terminal, and clears the line before the summary', async () => {
+    const { analyzeCommand } = await import('../../src/cli/commands/analyze');
+    const { PassThrough } = await import('node:stream');
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true });
+    const chunks: string[] = [];
+    stderr.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const out: string[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c.toString()));
+    const status = await analyzeCommand.run([join(dir, 'loop.pcapng')], { stdout, stderr });
+    assert.equal(status, 0);
+    const err = chunks.join('');
+    // Updates are throttled to one per 100 ms (a small file shows just the first and the last).
+    assert.match(err, /^\r\x1b\[2Kscanning 0%/);
+    assert.match(err, /\r\x1b\[2Kdone 100%/);
+    assert.ok(err.endsWith('\r\x1b[2K'), 'the progress line is erased');
+    assert.match(out.join(''), /Read 1 capture \(\d[\d,]* packets\) and 0 log files/);
+  });
+
   it('rejects bad options with status 1', () => {
     assert.equal(runCli(['--stall-ms', 'soon', dir]).status, 1);
     assert.equal(runCli(['--tz', 'Mars/Olympus', dir]).status, 1);

@@ -58,7 +58,12 @@ export function reportText(report: Report, opts: ReportTextOptions = {}): string
   const out: string[] = [];
   const captures = report.inputs.filter((i) => i.kind === 'capture');
   const packets = captures.reduce((n, c) => n + (c.kind === 'capture' ? c.packets : 0), 0);
-  out.push(`Read ${count(captures.length, 'capture')} (${count(packets, 'packet')}) and ${count(report.inputs.length - captures.length, 'other file')}.`);
+  const logs = report.inputs.filter((i) => i.kind === 'log' && i.lines > 0);
+  const unused = report.inputs.length - captures.length - logs.length;
+  out.push(
+    `Read ${count(captures.length, 'capture')} (${count(packets, 'packet')}) and ${count(logs.length, 'log file')} (${count(report.events.length, 'event')})` +
+      `${unused > 0 ? `; ${count(unused, 'file')} not used (see the problems below)` : ''}.`,
+  );
   if (report.loops.length === 0) {
     out.push('No routing loop found.');
   } else {
