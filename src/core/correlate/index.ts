@@ -54,6 +54,8 @@ export function correlate(input: CorrelateInput, opts: CorrelateOptions = {}): C
     coverage.length || !loops.length
       ? coverage
       : [{ start: Math.min(loops[0]!.startUs, events[0]?.timeUs ?? Infinity), end: Math.max(loops[loops.length - 1]!.endUs, events[events.length - 1]?.timeUs ?? -Infinity) }];
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const permutations = opts.permutations ?? DEFAULT_PERMUTATIONS;
   const { linked, occurrences, book } = linkChains(events, loops, input.impact);
   const chains = toChains(linked, book);
   const patterns = findPatterns({
@@ -64,10 +66,12 @@ export function correlate(input: CorrelateInput, opts: CorrelateOptions = {}): C
     loops,
     captureCoverage: captured,
     logCoverage: logCoverage(events),
-    seed: opts.seed ?? DEFAULT_SEED,
-    permutations: opts.permutations ?? DEFAULT_PERMUTATIONS,
+    seed,
+    permutations,
   });
   const hypotheses = judgeHypotheses({
+    seed,
+    permutations,
     windows: symptomWindows(events),
     chains,
     linked,

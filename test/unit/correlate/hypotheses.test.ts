@@ -41,6 +41,40 @@ describe('correlate: hypotheses', () => {
     assert.ok(cpuH.evidence.length > 0 && cpuH.evidence[0]!.kind === 'log');
   });
 
+  it('rejects throttling that rises in one timeout window only, however high', () => {
+    const { events, loops, stalls } = lab([{ at: 2 }, { at: 22 }, { at: 42 }]);
+    const cpu = cpuSamples((t) => (t >= 23 && t <= 30 ? 400 : 2));
+    const all = [...events, ...cpu].sort((a, b) => a.timeUs - b.timeUs);
+    const r = correlate({ events: all, loops, impact: impact(stalls), inputs: [capture(0, 70)] });
+    const cpuH = verdict(r.hypotheses, 'cpu-throttling');
+    assert.equal(cpuH.verdict, 'rejected', cpuH.reasoning);
+    assert.match(cpuH.reasoning, /too few of the windows/);
+  });
+
+  it('never supports periodic CPU bursts unrelated to the restarts, whatever their phase (the lab\'s 2 s busy / 5 s idle sidecar)', () => {
+    for (let phase = 0; phase < 7; phase += 0.5) {
+      reset();
+      const { events, loops, stalls } = lab([{ at: 5 }, { at: 19 }, { at: 33 }, { at: 47 }].map((r) => ({ ...r, loopS: 2.5, outageS: 3 })));
+      const cpu = cpuSamples((t) => (((t + phase) % 7) < 2 ? 30 : 0));
+      const all = [...events, ...cpu].sort((a, b) => a.timeUs - b.timeUs);
+      const r = correlate({ events: all, loops, impact: impact(stalls), inputs: [capture(0, 70)] });
+      const cpuH = verdict(r.hypotheses, 'cpu-throttling');
+      assert.notEqual(cpuH.verdict, 'supported', `phase ${phase}: ${cpuH.reasoning}`);
+    }
+  });
+
+  it('does not support periodic bursts that happen to fall in every window: windows at random offsets catch as much', () => {
+    // Restarts every 14 s and a cron-like burst every 14 s in phase with them: every window holds one. The data
+    // cannot tell this from a cause: the same burst train would fill windows placed at many other offsets.
+    const { events, loops, stalls } = lab([{ at: 5 }, { at: 19 }, { at: 33 }, { at: 47 }].map((r) => ({ ...r, loopS: 2.5, outageS: 3 })));
+    const cpu = cpuSamples((t) => (t % 14 === 6 ? 40 : 0));
+    const all = [...events, ...cpu].sort((a, b) => a.timeUs - b.timeUs);
+    const r = correlate({ events: all, loops, impact: impact(stalls), inputs: [capture(0, 70)] });
+    const cpuH = verdict(r.hypotheses, 'cpu-throttling');
+    assert.match(cpuH.reasoning, /a rise in 4 of 4 windows, windows at random offsets catch as much with p = 0\.[1-9]/);
+    assert.equal(cpuH.verdict, 'inconclusive');
+  });
+
   it('says "no throttling data given" instead of guessing', () => {
     const { events, loops, stalls } = lab([{ at: 2 }]);
     const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 30)] });

@@ -197,6 +197,8 @@ export interface Restart {
   node?: string;
   peer?: string;
   noLoop?: boolean;
+  /** How long requests keep failing after the session drops (s, default 11: the lab's 10-14 s outages). */
+  outageS?: number;
 }
 
 /** The incident, as the lab makes it: restart -> peer down -> loop -> client timeouts -> peer up. */
@@ -215,8 +217,9 @@ export function lab(restarts: Restart[]): { events: LogEvent[]; loops: LoopEpiso
       stalls.push(stall(s(loopStart + 0.05), 11_000, [l.id]));
     } else stalls.push(stall(s(down + 0.05), 11_000));
     // As measured in the lab: the first request that fails was sent just before the loop began (0.5 ms).
-    events.push(...outage(r.noLoop ? down + 0.05 : loopStart - 0.0005, down + 11));
-    events.push(frrPeer(s(down + 11.2), r.peer ?? '10.0.23.2', true));
+    const outageS = r.outageS ?? 11;
+    events.push(...outage(r.noLoop ? down + 0.05 : loopStart - 0.0005, down + outageS));
+    events.push(frrPeer(s(down + Math.min(outageS + 0.2, 11.2)), r.peer ?? '10.0.23.2', true));
   }
   return { events: events.sort((a, b) => a.timeUs - b.timeUs), loops, stalls };
 }

@@ -18,6 +18,9 @@ export interface HypothesisContext {
   /** Merged spans of the captures given. */
   captureCoverage: Interval[];
   hasCaptures: boolean;
+  /** For the permutation tests (seeded: the same input gives the same verdicts). */
+  seed: number;
+  permutations: number;
 }
 
 /** A window counts as captured when captures cover at least half of it (an instant: when it is inside one). */

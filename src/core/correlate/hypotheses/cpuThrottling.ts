@@ -7,7 +7,10 @@ import type { Hypothesis } from '../../model/correlation';
 import type { LogEvent } from '../../model/events';
 import { eventEvidence } from '../evidence';
 import { weight } from '../eventKinds';
+import { WINDOWS } from '../options';
+import { seededRandom } from '../random';
 import { mergeIntervals, overlapLength, type Interval } from '../time';
+import { windowShiftTest } from './shiftTest';
 import { hypothesis, windowText, type HypothesisContext } from './context';
 
 const ID = 'cpu-throttling';
@@ -15,6 +18,14 @@ const TITLE = 'CPU throttling';
 /** Inside rate at least this many times the outside rate: a rise. At most RISE_NONE times: no rise. */
 const RISE = 2;
 const RISE_NONE = 1.25;
+/**
+ * A cause must be there every time: throttling explains the timeouts only if it rises in at least this share of
+ * the windows, and cannot explain them if it rises in fewer than FEW_WINDOWS of them (bursts unrelated to the
+ * timeouts land in some windows by chance and lift the overall rate).
+ */
+const MOST_WINDOWS = 0.75;
+const FEW_WINDOWS = 0.5;
+const SIGNIFICANT = WINDOWS.significanceLevel;
 
 interface SeriesVerdict {
   name: string;
@@ -23,7 +34,12 @@ interface SeriesVerdict {
   outRate: number;
   inSamples: number;
   outSamples: number;
-  rise: 'rise' | 'none' | 'slight' | 'uncovered';
+  rise: 'rise' | 'none' | 'few' | 'slight' | 'uncovered';
+  /** Windows the series covers, and those in which it rises on its own. */
+  windowsCovered: number;
+  windowsRising: number;
+  /** Window-shift test (shiftTest.ts), when the series rises: chance that windows at a random offset catch as much. */
+  pShift?: number;
   inside: LogEvent[];
 }
 
@@ -36,7 +52,7 @@ function median(values: number[]): number {
   return s.length ? s[s.length >> 1]! : 0;
 }
 
-function judgeSeries(name: string, samples: LogEvent[], windows: Interval[]): SeriesVerdict {
+function judgeSeries(name: string, samples: LogEvent[], windows: Interval[], random: () => number, permutations: number): SeriesVerdict {
   const unit = samples.some((e) => e.throttledPeriods !== undefined)
     ? 'throttled periods'
     : samples.some((e) => e.throttledMs !== undefined)
@@ -61,16 +77,37 @@ function judgeSeries(name: string, samples: LogEvent[], windows: Interval[]): Se
   }
   const inRate = inTime > 0 ? inSum / (inTime / 1e6) : 0;
   const outRate = outTime > 0 ? outSum / (outTime / 1e6) : 0;
-  const base = { name, unit, inRate, outRate, inSamples: inside.length, outSamples: samples.length - inside.length, inside };
+  // Window by window: does the series rise in each one on its own?
+  let windowsCovered = 0;
+  let windowsRising = 0;
+  for (const w of windows) {
+    const wide = { start: Math.max(w.start, span.start), end: Math.min(w.end + interval, span.end) };
+    if (wide.end <= wide.start) continue;
+    windowsCovered++;
+    let sum = 0;
+    for (const e of samples) if (e.timeUs >= wide.start && e.timeUs <= wide.end) sum += value(e);
+    const rate = sum / ((wide.end - wide.start) / 1e6);
+    if (rate > 0 && rate >= RISE * outRate) windowsRising++;
+  }
+  const base = { name, unit, inRate, outRate, inSamples: inside.length, outSamples: samples.length - inside.length, windowsCovered, windowsRising, inside };
   if (inTime <= 0 || outTime <= 0 || inside.length === 0) return { ...base, rise: 'uncovered' };
-  if (inRate > 0 && inRate >= RISE * outRate) return { ...base, rise: 'rise' };
   if (inRate <= RISE_NONE * outRate) return { ...base, rise: 'none' };
+  if (windowsRising < FEW_WINDOWS * windowsCovered) return { ...base, rise: 'few' };
+  if (inRate > 0 && inRate >= RISE * outRate && windowsRising >= MOST_WINDOWS * windowsCovered) {
+    const clipped = expanded.map((w) => ({ start: Math.max(w.start, span.start), end: Math.min(w.end, span.end) })).filter((w) => w.end > w.start);
+    const pShift = windowShiftTest(times, samples.map(value), span, clipped, random, permutations);
+    return { ...base, pShift, rise: pShift < SIGNIFICANT ? 'rise' : 'slight' };
+  }
   return { ...base, rise: 'slight' };
 }
 
 function rates(v: SeriesVerdict): string {
   const f = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
-  return `${v.name}: ${f(v.inRate)} ${v.unit}/s inside vs ${f(v.outRate)}/s outside, ${v.inSamples} samples inside, ${v.outSamples} outside`;
+  return (
+    `${v.name}: ${f(v.inRate)} ${v.unit}/s inside vs ${f(v.outRate)}/s outside, ${v.inSamples} samples inside, ` +
+    `${v.outSamples} outside, a rise in ${v.windowsRising} of ${v.windowsCovered} windows` +
+    (v.pShift !== undefined ? `, windows at random offsets catch as much with p = ${v.pShift.toFixed(3)}` : '')
+  );
 }
 
 export function cpuThrottlingHypothesis(ctx: HypothesisContext): Hypothesis {
@@ -84,7 +121,10 @@ export function cpuThrottlingHypothesis(ctx: HypothesisContext): Hypothesis {
     if (list) list.push(e);
     else bySeries.set(key, [e]);
   }
-  const verdicts = [...bySeries].map(([name, list]) => judgeSeries(name, list.sort((a, b) => a.timeUs - b.timeUs), ctx.windows));
+  const random = seededRandom(ctx.seed);
+  const verdicts = [...bySeries].map(([name, list]) =>
+    judgeSeries(name, list.sort((a, b) => a.timeUs - b.timeUs), ctx.windows, random, ctx.permutations),
+  );
   const covering = verdicts.filter((v) => v.rise !== 'uncovered');
   const n = ctx.windows.length;
   const rising = covering.filter((v) => v.rise === 'rise');
@@ -96,15 +136,11 @@ export function cpuThrottlingHypothesis(ctx: HypothesisContext): Hypothesis {
   if (!covering.length) {
     return hypothesis(ID, TITLE, 'inconclusive', 0, `the throttling data given does not cover the ${windowText(n)} (and the time around them)`, []);
   }
-  if (covering.every((v) => v.rise === 'none')) {
-    return hypothesis(
-      ID,
-      TITLE,
-      'rejected',
-      0,
-      `throttled periods show no rise in those windows (${covering.map(rates).join('; ')})`,
-      covering.flatMap((v) => v.inside).map(eventEvidence),
-    );
+  if (covering.every((v) => v.rise === 'none' || v.rise === 'few')) {
+    const why = covering.every((v) => v.rise === 'none')
+      ? 'throttled periods show no rise in those windows'
+      : 'throttling rises in too few of the windows to explain the others';
+    return hypothesis(ID, TITLE, 'rejected', 0, `${why} (${covering.map(rates).join('; ')})`, covering.flatMap((v) => v.inside).map(eventEvidence));
   }
   return hypothesis(ID, TITLE, 'inconclusive', 0.2, `throttling rises slightly in the ${windowText(n)}, not clearly (${covering.map(rates).join('; ')})`, covering.flatMap((v) => v.inside).map(eventEvidence));
 }
