@@ -193,8 +193,17 @@ function showReport(report: Report, state: WebviewViewState, snapshot: boolean):
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const m = e.data;
   if (!m || typeof m !== 'object') return;
-  if (m.type === 'report') showReport(m.report, parseViewState(m.state ?? host.getState()), false);
+  // The host's state (a focus, the report key) wins over what the page saved; the rest (folded groups...) is kept.
+  if (m.type === 'report') {
+    const saved = parseViewState(host.getState());
+    const given = parseViewState(m.state);
+    showReport(m.report, saved.reportKey === given.reportKey ? { ...saved, ...given } : given, false);
+  }
   else if (m.type === 'select-interval' && page) page.timeline.selectInterval([m.startUs, m.endUs]);
+  else if (m.type === 'unavailable') {
+    page = null;
+    setChildren(app, el('p', { class: 'empty' }, m.message));
+  }
 });
 
 new ResizeObserver(() => {

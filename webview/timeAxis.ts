@@ -12,6 +12,9 @@ export interface Tick {
 }
 
 const clockMs = utcFormat('%H:%M:%S.%L');
+const clockS = utcFormat('%H:%M:%S');
+const clockMin = utcFormat('%H:%M');
+const dayMinute = utcFormat('%b %d %H:%M');
 
 /** Below this span the UTC scale would repeat millisecond labels. */
 const SUB_MS_SPAN_US = 20_000;
@@ -19,9 +22,11 @@ const SUB_MS_SPAN_US = 20_000;
 export function timeTicks(startUs: number, endUs: number, count: number): Tick[] {
   if (!(endUs > startUs) || count < 1) return [];
   if (endUs - startUs >= SUB_MS_SPAN_US) {
-    const scale = scaleUtc().domain([new Date(startUs / 1000), new Date(endUs / 1000)]);
-    const format = scale.tickFormat(count);
-    return scale.ticks(count).map((d) => ({ us: d.getTime() * 1000, label: format(d) }));
+    const ticks = scaleUtc().domain([new Date(startUs / 1000), new Date(endUs / 1000)]).ticks(count);
+    // Every label complete at the precision of the tick step (d3's contextual ".500" labels read ambiguously here).
+    const stepMs = ticks.length > 1 ? ticks[1]!.getTime() - ticks[0]!.getTime() : 1;
+    const format = stepMs < 1000 ? clockMs : stepMs < 60_000 ? clockS : endUs - startUs > 86_400e6 ? dayMinute : clockMin;
+    return ticks.map((d) => ({ us: d.getTime() * 1000, label: format(d) }));
   }
   return scaleLinear()
     .domain([startUs, endUs])

@@ -9,6 +9,8 @@ import type { Report } from '../core/model';
 /** What survives hiding the panel and restarting VS Code (webview `setState`, the panel serializer). */
 export interface WebviewViewState {
   version: 1;
+  /** Which Report the panel showed (the host's key, e.g. an analysis id), so a restored panel can ask for it again. */
+  reportKey?: string;
   /** Visible time window of the timeline, epoch µs; absent = the whole Report. */
   viewUs?: [number, number];
   /** Selected interval (filters the ladder and the results tree), epoch µs. */
@@ -22,7 +24,9 @@ export interface WebviewViewState {
 /** host -> webview */
 export type HostToWebview =
   | { type: 'report'; report: Report; state?: WebviewViewState }
-  | { type: 'select-interval'; startUs: number; endUs: number };
+  | { type: 'select-interval'; startUs: number; endUs: number }
+  /** A restored panel whose Report is gone (e.g. VS Code restarted before re-analysis). */
+  | { type: 'unavailable'; message: string };
 
 export type ExportFormat = 'png' | 'json' | 'html';
 
@@ -104,6 +108,7 @@ export function parseViewState(raw: unknown): WebviewViewState {
   const selectionUs = pair(s.selectionUs);
   if (selectionUs) state.selectionUs = selectionUs;
   if (typeof s.episodeId === 'string') state.episodeId = s.episodeId;
+  if (typeof s.reportKey === 'string') state.reportKey = s.reportKey;
   if (Array.isArray(s.collapsedGroups)) state.collapsedGroups = s.collapsedGroups.filter((g): g is string => typeof g === 'string');
   return state;
 }
