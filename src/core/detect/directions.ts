@@ -22,25 +22,31 @@ export class DirectionTable {
   /** Index = direction id. Id 0 is the overflow bucket. */
   readonly info: DirectionInfo[] = [{ srcMac: -1, dstMac: -1, unknown: true }];
 
-  idOf(pkt: DecodedPacket, section: number, interfaceId: number): number {
+  /** The direction of the Ethernet header that carries IP layer `ipIndex` (see linkMacsOf). */
+  idOf(pkt: DecodedPacket, data: Uint8Array, ipIndex: number, section: number, interfaceId: number): number {
+    linkMacsOf(pkt, data, ipIndex, macs);
     const vlan = pkt.vlanCount > 0 ? pkt.vlanIds[pkt.vlanCount - 1]! : 0xffff;
     // section < 2^16, interface < 2^16 in practice, vlan <= 0xffff: packed exactly into a double.
     const place = (section * 65536 + (interfaceId & 0xffff)) * 65536 + vlan;
-    let byDst = this.bySrc.get(pkt.srcMac);
+    return this.idOfMacs(macs.src, macs.dst, place);
+  }
+
+  private idOfMacs(srcMac: number, dstMac: number, place: number): number {
+    let byDst = this.bySrc.get(srcMac);
     if (!byDst) {
       byDst = new Map();
-      this.bySrc.set(pkt.srcMac, byDst);
+      this.bySrc.set(srcMac, byDst);
     }
-    let byPlace = byDst.get(pkt.dstMac);
+    let byPlace = byDst.get(dstMac);
     if (!byPlace) {
       byPlace = new Map();
-      byDst.set(pkt.dstMac, byPlace);
+      byDst.set(dstMac, byPlace);
     }
     let id = byPlace.get(place);
     if (id === undefined) {
       if (this.info.length >= MAX_DIRECTIONS) return OVERFLOW_DIRECTION;
       id = this.info.length;
-      this.info.push({ srcMac: pkt.srcMac, dstMac: pkt.dstMac, unknown: pkt.srcMac < 0 && pkt.dstMac < 0 });
+      this.info.push({ srcMac, dstMac, unknown: srcMac < 0 && dstMac < 0 });
       byPlace.set(place, id);
     }
     return id;
@@ -49,4 +55,39 @@ export class DirectionTable {
   isUnknown(id: number): boolean {
     return this.info[id]!.unknown;
   }
+}
+
+const macs = { src: -1, dst: -1 };
+const TAG_TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
+const MAX_TAGS = 8;
+
+function u16(d: Uint8Array, o: number): number {
+  return (d[o]! << 8) | d[o + 1]!;
+}
+
+function mac48At(d: Uint8Array, o: number): number {
+  return u16(d, o) * 2 ** 32 + ((d[o + 2]! << 24) >>> 0) + (d[o + 3]! << 16) + (d[o + 4]! << 8) + d[o + 5]!;
+}
+
+/**
+ * MACs of the link an IP layer travelled on. The decoder keeps the outermost Ethernet addresses; for a packet
+ * carried in an Ethernet-in-tunnel encapsulation (ERSPAN and VXLAN mirror sessions, VXLAN/Geneve overlays) those
+ * are the tunnel's, the same for every mirrored frame, while the packet's own hop is the inner Ethernet header.
+ * It is found by walking back from the IP header: its ethertype, then any 802.1Q/802.1ad tags, then the two
+ * addresses. Used only when the decoder saw a second Ethernet header, so bytes of other encapsulations are never
+ * read as one. Falls back to the outer addresses.
+ */
+export function linkMacsOf(pkt: DecodedPacket, d: Uint8Array, ipIndex: number, out: { src: number; dst: number }): void {
+  out.src = pkt.srcMac;
+  out.dst = pkt.dstMac;
+  if (ipIndex === 0) return;
+  let eth = 0;
+  for (let i = 0; i < pkt.protocolCount; i++) if (pkt.protocols[i] === 'eth') eth++;
+  if (eth < (pkt.protocolCount > 0 && pkt.protocols[0] === 'eth' ? 2 : 1)) return;
+  const ip = pkt.ipLayers[ipIndex]!;
+  let p = ip.offset - 2;
+  if (p < 12 || u16(d, p) !== (ip.version === 4 ? 0x0800 : 0x86dd)) return;
+  for (let tags = 0; tags < MAX_TAGS && p >= 16 && TAG_TPIDS.has(u16(d, p - 4)); tags++) p -= 4;
+  out.dst = mac48At(d, p - 12);
+  out.src = mac48At(d, p - 6);
 }

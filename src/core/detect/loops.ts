@@ -97,11 +97,12 @@ export class LoopDetector {
     const inner = pkt.ipLayers[pkt.innerIp]!;
     this.noteRouterTraffic(pkt, data, inner, timeUs);
     if (isGroupAddressed(pkt, data, inner)) return SightingKind.Ignored;
-    const dir = this.directions.idOf(pkt, place.section, place.interfaceId);
+    const dir = this.directions.idOf(pkt, data, pkt.innerIp, place.section, place.interfaceId);
     let kind = this.sightLayer(pkt, data, pkt.innerIp, timeUs, place.number, dir);
     // A loop in a tunnel's underlay steps the outer TTL and leaves the inner one alone: watch both.
     if (pkt.innerIp > 0 && !pkt.ipLayers[0]!.quoted) {
-      const outer = this.sightLayer(pkt, data, 0, timeUs, place.number, dir);
+      const outerDir = this.directions.idOf(pkt, data, 0, place.section, place.interfaceId);
+      const outer = this.sightLayer(pkt, data, 0, timeUs, place.number, outerDir);
       if (outer === SightingKind.Replica) kind = outer;
     }
     return kind;

@@ -1,10 +1,22 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { bytes, eth, gre, icmp, ipv4, udp } from '../decode/frames';
+import { bytes, eth, gre, icmp, ipv4, udp, vxlan } from '../decode/frames';
 import { ACCESS, CLIENT, CORE, T0, background, ipv4Frame, ipv6Frame, loopSightings, run, type Ipv4Packet, type TestFrame } from './traffic';
 
 const POD = (i: number): number[] => [10, 244, 1, 10 + (i % 50)];
 const looped = (i: number): Ipv4Packet => ({ src: [10, 0, 0, 9], dst: POD(i), id: 0x1000 + i, srcPort: 40000 + i, payload: [i, 1, 2, 3] });
+
+/** Wraps each frame in VXLAN from one mirror source to one collector: the outer MACs are always the same. */
+function vxlanMirrored(frames: TestFrame[]): TestFrame[] {
+  const mirror = [0x02, 0, 0, 0, 0, 0x70];
+  const collector = [0x02, 0, 0, 0, 0, 0x71];
+  return frames.map((f, i) => {
+    const inner = [...f.data];
+    const outerUdp = udp(49152, 4789, 8 + inner.length);
+    const outer = ipv4({ src: [192, 0, 2, 1], dst: [192, 0, 2, 2], id: i & 0xffff, ttl: 64, proto: 17, payloadLen: outerUdp.length + 8 + inner.length });
+    return { ...f, data: bytes(eth(0x0800, collector, mirror), outer, outerUdp, vxlan(77), inner) };
+  });
+}
 
 /** `n` packets caught in one core<->access loop, a new one every `everyUs`, each looping until TTL 1. */
 function loopEpisode(n: number, startUs: number, everyUs = 1000): TestFrame[] {
@@ -107,6 +119,13 @@ describe('loop detector: real loops', () => {
     assert.equal(ep.impact.packetsLost, 8);
   });
 
+  it('finds a loop inside a VXLAN overlay by the inner Ethernet hop, though every frame has the same outer MACs', () => {
+    const { episodes } = run(vxlanMirrored(Array.from({ length: 5 }, (_, i) => loopSightings(looped(i), T0 + i * 3000)).flat()));
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0]!.ttlStep, 2);
+    assert.deepEqual(episodes[0]!.macPairs.map((m) => m.srcMac).sort(), ['02:00:00:00:00:01', '02:00:00:00:00:02']);
+  });
+
   it('names the routers from ICMP time-exceeded messages and counts them', () => {
     const frames = loopEpisode(10, T0);
     // The access router (10.0.23.2, MAC ACCESS) reports a looped packet's death, quoting its header.
@@ -187,6 +206,15 @@ describe('loop detector: look-alikes that are not loops', () => {
       for (let h = 0; h + 1 < hopMacs.length; h++) frames.push({ timeUs: T0 + i * 1000 + h * 30, data: ipv4Frame(p, 64 - h, hopMacs[h]!, hopMacs[h + 1]!) });
     }
     assert.equal(run(frames).episodes.length, 0);
+  });
+
+  it('one packet mirrored (VXLAN/ERSPAN-style) from two routers two hops apart is not a loop', () => {
+    const hop = (macs: number[][], ttl: number, i: number, dt: number): TestFrame => ({
+      timeUs: T0 + i * 1000 + dt,
+      data: ipv4Frame({ src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: i, seq: 1000 + 8 * i }, ttl, macs[0]!, macs[1]!),
+    });
+    const frames = Array.from({ length: 100 }, (_, i) => [hop([CLIENT, CORE], 64, i, 0), hop([ACCESS, [0x02, 0, 0, 0, 0, 9]], 62, i, 40)]).flat();
+    assert.equal(run(vxlanMirrored(frames)).episodes.length, 0);
   });
 
   it('the same packet sent again much later with its TTL restarting is not a replica stream', () => {
