@@ -183,10 +183,13 @@ function extHeaderName(nh: number): string | null {
 }
 
 export function decodeIpv6(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
+  if (off < end && d[off]! >> 4 !== 6) {
+    // Wireshark's IPv6 dissector refuses such a packet, which is then shown as data.
+    pushProtocol(out, 'data');
+    return stopAt(out, StopReason.Malformed, off, `IPv6 header with version ${d[off]! >> 4}`);
+  }
   pushProtocol(out, 'ipv6');
   if (off >= end) return stopShort(out, d, off, end, 'IPv6 header');
-  const version = d[off]! >> 4;
-  if (version !== 6) return stopAt(out, StopReason.Malformed, off, `IPv6 header with version ${version}`);
   const l = startLayer(out, d, off, depth, 6, quoted);
   if (l === null) return;
   const avail = end - off;

@@ -270,12 +270,9 @@ function decodeNull(d: Uint8Array, end: number, out: DecodedPacket, bigEndian: b
   let family = bigEndian ? u32(d, 0) : u32le(d, 0);
   // A little-endian read of a big-endian family leaves the value in the upper half.
   if (!bigEndian && (family & 0xffff0000) !== 0) family = u32(d, 0);
-  // The version nibble must agree with the family, or Wireshark shows the payload as data.
-  const version = end > 4 ? d[4]! >> 4 : -1;
-  if (family === 2 && version === 4) return decodeIpv4(d, 4, end, out, 0, false);
+  if (family === 2) return decodeIpv4(d, 4, end, out, 0, false);
   // AF_INET6 differs per BSD: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (Darwin); 10 is Linux.
-  const inet6 = family === 24 || family === 28 || family === 30 || family === 10;
-  if (inet6 && version === 6) return decodeIpv6(d, 4, end, out, 0, false);
+  if (family === 24 || family === 28 || family === 30 || family === 10) return decodeIpv6(d, 4, end, out, 0, false);
   // Some captures put a Cisco HDLC-like header (0F 00 + ethertype) on the loopback link; Wireshark then goes by
   // the ethertype in the low half.
   const ethertype = u16(d, 2);

@@ -149,8 +149,9 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
   cells[k++] = bt >= 4 ? String(tcp!.srcPort) : '';
   cells[k++] = bt >= 4 ? String(tcp!.dstPort) : '';
   cells[k++] = bt >= 16 ? String(tcp!.seq) : '';
-  cells[k++] = bt >= 16 ? String(tcp!.ack) : '';
-  cells[k++] = bt >= 16 ? String(tcp!.flags) : '';
+  // A header length below 20 is bogus: Wireshark stops after the sequence number.
+  cells[k++] = bt >= 16 && tcp!.tcpHdrLen >= 20 ? String(tcp!.ack) : '';
+  cells[k++] = bt >= 16 && tcp!.tcpHdrLen >= 20 ? String(tcp!.flags) : '';
 
   const udp = firstTransport(p, 17);
   const bu = udp === null ? -1 : udp.validBytes;

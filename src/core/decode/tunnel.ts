@@ -175,7 +175,7 @@ export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedP
   const flags = u16(d, off);
   const proto = u16(d, off + 2);
   const version = flags & 7;
-  if ((flags & 0x4000) !== 0 && version === 0) {
+  if ((flags & 0x4000) !== 0) {
     return stopAt(out, StopReason.Unsupported, off, 'GRE with source routing not decoded');
   }
   let hl = 4;
@@ -198,18 +198,16 @@ export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedP
     case 0x8847:
     case 0x8848:
       return decodeMpls(d, p, end, out, depth);
-    case 0x88be: {
-      // ERSPAN type II has an 8-byte header and GRE sequence numbers; type I has neither.
-      pushProtocol(out, 'erspan');
-      const eh = (flags & 0x1000) !== 0 ? 8 : 0;
-      if (end - p < eh) return stopShort(out, d, p, end, 'ERSPAN header');
-      return decodeEthernet(d, p + eh, end, out, depth);
-    }
+    case 0x88be:
     case 0x22eb: {
-      // ERSPAN type III: 12 bytes, plus an 8-byte platform sub-header when the O bit is set.
+      // ERSPAN: type I (0x88be without GRE sequence numbers) has no header; otherwise the header's version says
+      // the type, whatever the GRE protocol: 1 = type II (8 bytes), 2 = type III (12 bytes, +8 with the O bit).
       pushProtocol(out, 'erspan');
-      if (end - p < 12) return stopShort(out, d, p, end, 'ERSPAN header');
-      const eh = (d[p + 11]! & 1) !== 0 ? 20 : 12;
+      if (proto === 0x88be && (flags & 0x1000) === 0) return decodeEthernet(d, p, end, out, depth);
+      const version = d[p]! >> 4;
+      if (version !== 1 && version !== 2) return stopAt(out, StopReason.Unsupported, p, `ERSPAN version ${version} not decoded`);
+      if (end - p < (version === 1 ? 8 : 12)) return stopShort(out, d, p, end, 'ERSPAN header');
+      const eh = version === 1 ? 8 : (d[p + 11]! & 1) !== 0 ? 20 : 12;
       if (end - p < eh) return stopShort(out, d, p, end, 'ERSPAN header');
       return decodeEthernet(d, p + eh, end, out, depth);
     }
