@@ -91,6 +91,12 @@ export interface FormatParser {
   readonly need: number;
   /** True once reading stopped for good (a fatal problem was reported). */
   readonly stopped: boolean;
+  /**
+   * Bytes ahead that the parser would only pass over (the body of a skipped block), so a reader that can seek may
+   * skip them unread by calling `discard(n)` with n <= discardable. 0 when nothing can be skipped.
+   */
+  readonly discardable?: number;
+  discard?(n: number): void;
   /** The input ended with bytes[start, end) unconsumed (fewer than `need`): report what was cut short, if anything. */
   finish(bytes: Uint8Array, view: DataView, start: number, end: number, fileOffset: number): void;
 }

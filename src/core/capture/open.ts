@@ -86,6 +86,13 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
   while (pos < size && !window.stopped) {
     await beforeRead?.();
     signal?.throwIfAborted();
+    const skipped = window.skipAhead(size - pos);
+    if (skipped > 0) {
+      // A skipped block's body: seek past it instead of reading it (big custom/DSB blocks cost nothing).
+      pos += skipped;
+      onProgress?.(pos, size);
+      continue;
+    }
     const w = window.writable(size - pos);
     const { bytesRead } = await fh.read(w.buffer, w.offset, Math.min(w.length, chunkSize, size - pos), pos);
     if (bytesRead === 0) {

@@ -18,6 +18,14 @@ export class CaptureParser implements FormatParser {
     return this.inner ? this.inner.stopped : this.refused;
   }
 
+  get discardable(): number {
+    return this.inner?.discardable ?? 0;
+  }
+
+  discard(n: number): void {
+    this.inner?.discard?.(n);
+  }
+
   parse(bytes: Uint8Array, view: DataView, start: number, end: number, fileOffset: number): number {
     if (!this.inner) {
       if (this.refused || end - start < 4) return start;

@@ -19,6 +19,8 @@ const BLOCK_NAMES = new Map<number, string>([
   [SHB, 'SHB'], [IDB, 'IDB'], [PB, 'PB'], [SPB, 'SPB'], [NRB, 'NRB'], [ISB, 'ISB'], [EPB, 'EPB'], [DSB, 'DSB'],
   [CB, 'custom block'], [DCB, 'custom block'],
 ]);
+/** Blocks whose content is read; every other type is passed over by its length (and need not fit the window). */
+const READ_BLOCKS = new Set([SHB, IDB, PB, SPB, EPB]);
 /** Smallest legal total length per block type (12 bytes of framing + the fixed body). */
 const MIN_LENGTH = new Map<number, number>([[SHB, 28], [IDB, 20], [PB, 32], [SPB, 16], [EPB, 32]]);
 
@@ -44,15 +46,47 @@ export class PcapngParser implements FormatParser {
   private readonly versions = new Set<string>();
   /** Interfaces beyond MAX_LISTED_INTERFACES (read, not listed in the summary). */
   private unlisted = 0;
+  // A skipped block that did not fit the window is passed over as it streams by: its offset, type, total length
+  // and the body bytes still to pass (its trailing length is then checked like any other).
+  private skipping = false;
+  private skipAt = 0;
+  private skipType = 0;
+  private skipLength = 0;
+  private skipBodyLeft = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
 
   constructor(private readonly ctx: ParseContext) {
     ctx.summary.format = 'pcapng';
   }
 
+  /** Body bytes of a skipped block the reader may pass without reading them at all (it seeks past them). */
+  get discardable(): number {
+    return this.skipping ? this.skipBodyLeft : 0;
+  }
+
+  discard(n: number): void {
+    this.skipBodyLeft -= n;
+  }
+
   parse(bytes: Uint8Array, view: DataView, start: number, end: number, fileOffset: number): number {
     let pos = start;
     while (!this.stopped) {
+      if (this.skipping) {
+        const n = Math.min(end - pos, this.skipBodyLeft);
+        pos += n;
+        this.skipBodyLeft -= n;
+        this.need = this.skipBodyLeft > 0 ? 1 : 4;
+        if (end - pos < this.need) return pos;
+        const trailing = view.getUint32(pos, this.le);
+        if (trailing !== this.skipLength) {
+          this.fail(this.skipAt, `${blockName(this.skipType)}: trailing block length ${trailing} != leading block length ${this.skipLength}`);
+          break;
+        }
+        pos += 4;
+        this.skipping = false;
+        this.ctx.summary.skippedBlocks++;
+        continue;
+      }
       const avail = end - pos;
       if (avail < 8) {
         this.need = 8;
@@ -80,6 +114,15 @@ export class PcapngParser implements FormatParser {
         break;
       }
       if (avail < length) {
+        if (!READ_BLOCKS.has(type)) {
+          this.skipping = true;
+          this.skipAt = at;
+          this.skipType = type;
+          this.skipLength = length;
+          this.skipBodyLeft = length - 12;
+          pos += 8;
+          continue;
+        }
         this.need = length;
         return pos;
       }
@@ -97,6 +140,11 @@ export class PcapngParser implements FormatParser {
 
   finish(_bytes: Uint8Array, view: DataView, start: number, end: number, fileOffset: number): void {
     const left = end - start;
+    if (this.skipping && !this.stopped) {
+      const remain = fileOffset + left - this.skipAt;
+      this.fail(this.skipAt, `${blockName(this.skipType)} cut short: block length ${this.skipLength} but only ${remain} bytes remain in the file`);
+      return;
+    }
     if (left === 0 || this.stopped) return;
     if (left < 8) {
       this.fail(fileOffset, `block header cut short: ${left} of 8 bytes`);
@@ -260,7 +308,8 @@ export class PcapngParser implements FormatParser {
 function checkLength(type: number, length: number): string | null {
   if (length < 12) return `block length ${length} is below the minimum of 12`;
   if (length % 4 !== 0) return `block length ${length} is not a multiple of 4`;
-  if (length > MAX_BLOCK_BYTES) return `block length ${length} exceeds the reader's limit of ${MAX_BLOCK_BYTES} bytes`;
+  // Only blocks that are read must fit the window; skipped ones stream past whatever their size.
+  if (length > MAX_BLOCK_BYTES && READ_BLOCKS.has(type)) return `block length ${length} exceeds the reader's limit of ${MAX_BLOCK_BYTES} bytes`;
   const min = MIN_LENGTH.get(type) ?? 12;
   if (length < min) return `block length ${length} is below the minimum of ${min} for this block type`;
   return null;

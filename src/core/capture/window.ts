@@ -52,6 +52,18 @@ export class ParserWindow {
     return { buffer: this.buf, offset: this.end, length: this.buf.length - this.end };
   }
 
+  /**
+   * Passes over up to `max` bytes the parser does not need (a skipped block's body) without their being read;
+   * returns how many. Only when nothing is pending, so the skipped bytes are exactly the next ones in the file.
+   */
+  skipAhead(max: number): number {
+    const n = Math.min(this.parser.discardable ?? 0, max);
+    if (n <= 0 || this.end !== this.start) return 0;
+    this.parser.discard?.(n);
+    this.offset += n;
+    return n;
+  }
+
   /** `n` bytes were written at the offset `writable()` gave: parse what is complete. */
   commit(n: number): void {
     this.end += n;

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   customBlock, encodeOptions, epb, idb, obsoletePacketBlock, pcapngBlock, shb, spb, ticksPerSecond,
 } from '../../helpers/pcapWriter';
+import { readCaptureChunks } from '../../../src/core/capture/open';
 import { bytesSeq, readBytes } from './collect';
 
 const cat = (...parts: Uint8Array[]): Buffer => Buffer.concat(parts);
@@ -93,6 +94,33 @@ describe('pcapng reader', () => {
     assert.deepEqual(fatal, []);
     assert.deepEqual(frames.map((f) => f.number), [1, 2]);
     assert.equal(summary.skippedBlocks, 6);
+  });
+
+  it('passes over skipped blocks of any size as they stream by, with the same checks in any chunking', () => {
+    const big = pcapngBlock(0x0badcafe, new Uint8Array(20 * 1024 * 1024)); // above the 16 MiB limit for read blocks
+    const file = cat(shb(), idb({ linkType: 1 }), big, epb(0, 0n, pkt));
+    const pieces = (b: Uint8Array, n: number) => Array.from({ length: Math.ceil(b.length / n) }, (_, i) => b.subarray(i * n, i * n + n));
+    for (const chunks of [[file], pieces(file, 4096), pieces(file, 1 << 20)]) {
+      const r = readCaptureChunks(chunks, 'big.pcapng', file.length, () => {});
+      assert.deepEqual([r.packets, r.skippedBlocks, r.problems], [1, 1, []]);
+    }
+    const head = cat(shb(), idb({ linkType: 1 }));
+    const bad = Buffer.from(big);
+    bad.writeUInt32LE(16, bad.length - 4);
+    const damagedFile = cat(head, bad, epb(0, 0n, pkt));
+    const expected = [[head.length, `block type 0x0badcafe: trailing block length 16 != leading block length ${big.length}`]];
+    for (const chunks of [[damagedFile], pieces(damagedFile, 65536)]) {
+      const r = readCaptureChunks(chunks, 'bad.pcapng', damagedFile.length, () => {});
+      assert.deepEqual(r.problems.map((p) => [p.byteOffset, p.reason]), expected);
+    }
+    // All of it at once (the block fits, so it is checked whole): the same answer.
+    assert.deepEqual(readBytes(damagedFile).fatal.map((p) => [p.byteOffset, p.reason]), expected);
+    const cut = cat(head, big).subarray(0, head.length + 5000);
+    for (const chunks of [[cut], pieces(cut, 1000)]) {
+      const r = readCaptureChunks(chunks, 'cut.pcapng', cut.length, () => {});
+      assert.deepEqual(r.problems.map((p) => [p.byteOffset, p.reason]),
+        [[head.length, `block type 0x0badcafe cut short: block length ${big.length} but only 5000 bytes remain in the file`]]);
+    }
   });
 
   it('accepts SHB version 1.2, stops at any other version keeping the earlier sections (corpus quirk 10)', () => {
