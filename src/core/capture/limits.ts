@@ -15,7 +15,10 @@ export const MAX_RECORD_STANDARD = 256 * 1024;
  */
 export const MAX_RECORD_HARD = 16 * 1024 * 1024;
 
-/** pcapng: the largest block we accept (packet blocks carry at most MAX_RECORD_HARD bytes plus headers and options). */
+/**
+ * pcapng: the largest block that is read whole (SHB, IDB and packet blocks: at most MAX_RECORD_HARD bytes of packet
+ * plus headers and options). Blocks that are skipped (ISB, NRB, DSB, custom, unknown) stream past at any size.
+ */
 export const MAX_BLOCK_BYTES = MAX_RECORD_HARD + 64 * 1024;
 
 /** The window buffer never grows beyond this: one whole record or block must fit. */
