@@ -12,6 +12,7 @@ import { registerCommands } from './commands';
 import { disposeLog, log } from './log';
 import { RESULTS_VIEW_ID, ResultsTreeProvider } from './resultsTree';
 import { contextKeys } from './contextKeys';
+import { registerPanel } from './panelBridge';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
       { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true },
     ),
     service.registry.onDidChange(updateContext),
+    ...registerPanel(context, service.registry),
     ...registerCommands({ context, service, annotations: () => annotations }),
     { dispose: disposeLog },
   );

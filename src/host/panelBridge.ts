@@ -1,11 +1,13 @@
 /**
  * The one place the host calls the Report panel (panel.ts, owned by the webview work). Commands, the tree,
- * hovers and the capture editor all go through showTimeline(), so a change in the panel's API is a change here.
+ * hovers and the capture editor all go through here, so a change in the panel's API is a change in this file.
+ * One panel per analysis: the analysis id is the panel's key.
  */
 import * as vscode from 'vscode';
-import type { AnalysisEntry } from './analysisRegistry';
+import type { AnalysisEntry, AnalysisRegistry } from './analysisRegistry';
 import { analysisLabel } from './analysisRegistry';
 import { log } from './log';
+import { ReportPanel } from './panel';
 import type { TimelineFocus } from './resultsTreeModel';
 import { focusInterval } from './timelineFocus';
 
@@ -17,9 +19,22 @@ export async function showTimeline(context: vscode.ExtensionContext, entry: Anal
   }
   const interval = focus ? focusInterval(report, focus) : undefined;
   if (focus && !interval) log(`timeline: ${JSON.stringify(focus)} is not in ${entry.id}; showing the whole report`);
-  void context;
-  // Until the panel lands, the Report is shown as JSON so every command still does something useful.
-  await showReportJson(report);
+  ReportPanel.show(context, report, {
+    key: entry.id,
+    title: `Incident Lens: ${analysisLabel(entry.paths)}`,
+    ...(interval ? { focus: interval } : {}),
+  });
+}
+
+/**
+ * Wires the panel into the window: the timeline's selection filters the results tree, and panels restored
+ * after a reload find their Report while the analysis is still open (otherwise the page says it is gone).
+ */
+export function registerPanel(context: vscode.ExtensionContext, registry: AnalysisRegistry): vscode.Disposable[] {
+  return [
+    ReportPanel.onDidChangeSelection((e) => registry.setSelection(e.key, 'cleared' in e ? undefined : [e.startUs, e.endUs])),
+    vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, ReportPanel.serializer(context, (key) => registry.get(key)?.report)),
+  ];
 }
 
 export async function showReportJson(report: unknown): Promise<void> {

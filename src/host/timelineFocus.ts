@@ -1,6 +1,5 @@
 /** Where the timeline should look for a tree row or a hover link: a time interval of the Report. No `vscode` import. */
 import type { Report } from '../core/model';
-import type { WebviewViewState } from '../shared/webviewProtocol';
 import type { TimelineFocus } from './resultsTreeModel';
 
 /** Context shown around a single instant, µs: enough to see what came just before and after. */
@@ -47,18 +46,3 @@ export function focusInterval(report: Report, focus: TimelineFocus): FocusInterv
   }
 }
 
-/**
- * The panel's view state for a focus: the interval selected, the view a little wider than it (so the
- * selection does not touch the edges), and the episode shown in the big ladder.
- */
-export function viewStateFor(report: Report, focus: TimelineFocus | undefined): WebviewViewState | undefined {
-  const f = focus ? focusInterval(report, focus) : undefined;
-  if (!f) return undefined;
-  const margin = Math.max(500_000, (f.endUs - f.startUs) / 4);
-  return {
-    version: 1,
-    selectionUs: [f.startUs, f.endUs],
-    viewUs: [f.startUs - margin, f.endUs + margin],
-    ...(f.episodeId ? { episodeId: f.episodeId } : {}),
-  };
-}

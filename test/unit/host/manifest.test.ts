@@ -60,6 +60,9 @@ describe('package.json contributions', () => {
     for (const id of commandIds) assert.ok(events.includes(`onCommand:${id}`), `missing onCommand:${id}`);
     for (const e of contributes.customEditors) assert.ok(events.includes(`onCustomEditor:${e.viewType}`));
     for (const v of contributes.views.incidentLens) assert.ok(events.includes(`onView:${v.id}`));
+    // The timeline panel is restored after a reload by its serializer (panel.ts viewType).
+    assert.ok(hostSources.includes("viewType = 'incidentLens.report'"));
+    assert.ok(events.includes('onWebviewPanel:incidentLens.report'));
     assert.equal(pkg.main, './dist/extension.js');
   });
 

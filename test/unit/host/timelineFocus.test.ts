@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { focusInterval, INSTANT_CONTEXT_US, viewStateFor } from '../../../src/host/timelineFocus';
-import { parseViewState } from '../../../src/shared/webviewProtocol';
+import { focusInterval, INSTANT_CONTEXT_US } from '../../../src/host/timelineFocus';
 import { progressPercent, progressText } from '../../../src/host/progressModel';
 import { formatDuration, oneLine } from '../../../src/host/format';
 import { CAPTURE, sampleReport } from './sampleReport';
@@ -26,16 +25,6 @@ describe('host: timeline focus and progress text', () => {
     assert.equal(focusInterval(r, { kind: 'frame', capture: CAPTURE, frame: 2000 })?.episodeId, 'loop-1');
     assert.equal(focusInterval(r, { kind: 'frame', capture: CAPTURE, frame: 5 }), undefined);
     assert.equal(focusInterval(r, { kind: 'loop', loopId: 'loop-9' }), undefined);
-  });
-
-  it('gives the panel a view state it accepts: the selection inside the view, the episode for the ladder', () => {
-    const state = viewStateFor(r, { kind: 'loop', loopId: 'loop-1' })!;
-    assert.deepEqual(parseViewState(state), state, 'the panel reads back exactly what the host sends');
-    assert.deepEqual(state.selectionUs, [loop.startUs, loop.endUs]);
-    assert.ok(state.viewUs![0] < loop.startUs && state.viewUs![1] > loop.endUs);
-    assert.equal(state.episodeId, 'loop-1');
-    assert.equal(viewStateFor(r, undefined), undefined);
-    assert.equal(viewStateFor(r, { kind: 'chain', chainId: 'nope' }), undefined);
   });
 
   it('turns core progress into a percentage and a line of text', () => {
