@@ -72,8 +72,16 @@ export function prefixesOverlap(a: Prefix, b: Prefix): boolean {
 
 /** Lower-case, letters and digits only: "node-1", "Node_1" and BIRD's protocol name "node1" compare equal. */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  let n = normalized.get(name);
+  if (n === undefined) {
+    n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+    // Host and peer names are few; the cache stays small, but is capped against a log full of distinct words.
+    if (normalized.size > 10_000) normalized.clear();
+    normalized.set(name, n);
+  }
+  return n;
 }
+const normalized = new Map<string, string>();
 
 /** true when `name` appears in `text` as a whole word (so "node-1" does not match "node-10"). */
 export function mentionsName(text: string, name: string): boolean {

@@ -36,6 +36,7 @@ interface Context {
   loops: LoopEpisode[];
   loopStarts: number[];
   stalls: TcpStall[];
+  stallStarts: number[];
   book: AddressBook;
   /** Events, loops and stalls already in a chain. */
   used: Set<object>;
@@ -219,8 +220,13 @@ function findSymptoms(ctx: Context, from: number, until: number, nextRestartUs: 
 
 /** Stalls that began in the window (one that began before the session loss was not caused by it). */
 function findStalls(ctx: Context, from: number, until: number): TcpStall[] {
-  const earliest = from - WINDOWS.preciseToleranceUs;
-  return ctx.stalls.filter((s) => !ctx.used.has(s) && s.startUs >= earliest && s.startUs <= until);
+  const out: TcpStall[] = [];
+  for (let i = lowerBound(ctx.stallStarts, from - WINDOWS.preciseToleranceUs); i < ctx.stalls.length; i++) {
+    const s = ctx.stalls[i]!;
+    if (s.startUs > until) break;
+    if (!ctx.used.has(s)) out.push(s);
+  }
+  return out;
 }
 
 /** Adopts, for subjects no line gives an address, the one peer address that went down after most of their restarts. */
@@ -264,10 +270,11 @@ export function linkChains(
   events: readonly LogEvent[],
   loops: readonly LoopEpisode[],
   impact: Impact,
-): { linked: LinkedChain[]; occurrences: RestartOccurrence[]; book: AddressBook } {
+): { linked: LinkedChain[]; occurrences: RestartOccurrence[]; book: AddressBook; windows: SymptomWindow[] } {
   const book = buildAddressBook(events);
   const peerDowns = events.filter(isPeerDown);
   const sortedLoops = [...loops].sort((a, b) => a.startUs - b.startUs);
+  const sortedStalls = [...impact.stalls].sort((a, b) => a.startUs - b.startUs);
   const ctx: Context = {
     events,
     peerDowns,
@@ -276,7 +283,8 @@ export function linkChains(
     windows: symptomWindows(events),
     loops: sortedLoops,
     loopStarts: sortedLoops.map((l) => l.startUs),
-    stalls: [...impact.stalls].sort((a, b) => a.startUs - b.startUs),
+    stalls: sortedStalls,
+    stallStarts: sortedStalls.map((x) => x.startUs),
     book,
     used: new Set(),
   };
@@ -346,7 +354,7 @@ export function linkChains(
       windowEnd,
     });
   });
-  return { linked, occurrences, book };
+  return { linked, occurrences, book, windows: ctx.windows };
 }
 
 function step(

@@ -17,6 +17,8 @@ const SELF_ADDRESS_KEYWORD =
 /** Lines that talk about announcing routes; only their prefixes count as "what the speaker announced". */
 const ANNOUNCE_TALK = /\b(advertis\w*|announc\w*|originat\w*|add(?:ed|ing)?[-_ ]?(?:path|route)s?|rib add|network|withdr[ae]w\w*|update|nlri|routes?)\b/i;
 
+/** Request and throttling lines talk about other hosts' addresses (the server's), never their own. */
+const NEVER_STATES_ADDRESS: ReadonlySet<string> = new Set(['request-timeout', 'request-failed', 'slow-response', 'cpu-throttled']);
 const ANY_DIGIT_DOT = /\d[.:]\d|::/;
 /** The same keywords, not global: a cheap test before the scan. */
 const HAS_SELF_KEYWORD = new RegExp(SELF_ADDRESS_KEYWORD.source, 'i');
@@ -57,7 +59,7 @@ export function buildAddressBook(events: readonly LogEvent[]): AddressBook {
         if (m[2]!.toLowerCase() !== 'unknown' && parsePrefix(m[1]!)) state(m[2]!, m[1]!, e);
       }
     }
-    if (!e.host || !ANY_DIGIT_DOT.test(e.message) || !HAS_SELF_KEYWORD.test(e.message)) continue;
+    if (!e.host || NEVER_STATES_ADDRESS.has(e.kind) || !ANY_DIGIT_DOT.test(e.message) || !HAS_SELF_KEYWORD.test(e.message)) continue;
     for (const a of selfAddresses(e.message)) if (a !== e.peer) state(e.host, a, e);
   }
   return { stated, owner };
@@ -155,13 +157,14 @@ export function matchPeer(e: LogEvent, o: RestartOccurrence, who: SubjectAddress
  */
 export function announcedPrefixes(events: readonly LogEvent[], o: RestartOccurrence, who: SubjectAddresses): Prefix[] {
   const out = new Map<string, Prefix>();
+  const addresses = [...who.addresses];
   for (const e of events) {
-    if (!e.message.includes('/') || !ANNOUNCE_TALK.test(e.message)) continue;
+    if (!e.message.includes('/')) continue;
     const byHost = o.host !== undefined && e.host !== undefined && sameName(e.host, o.host);
     const byAddress =
       (e.peer !== undefined && who.addresses.has(e.peer)) ||
-      ([...who.addresses].some((a) => e.message.includes(a)) && addressesIn(e.message).some((a) => who.addresses.has(a)));
-    if (!byHost && !byAddress) continue;
+      (addresses.some((a) => e.message.includes(a)) && addressesIn(e.message).some((a) => who.addresses.has(a)));
+    if ((!byHost && !byAddress) || !ANNOUNCE_TALK.test(e.message)) continue;
     for (const p of prefixesIn(e.message)) {
       if (who.addresses.has(p.address)) continue; // an interface address with its mask, not a route
       out.set(p.text, p);

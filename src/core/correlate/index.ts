@@ -12,7 +12,6 @@ import { judgeHypotheses } from './hypotheses/index';
 import { DEFAULT_PERMUTATIONS, DEFAULT_SEED, type CorrelateOptions } from './options';
 import { findPatterns } from './patterns';
 import { mergeIntervals, microsFromIso, type Interval } from './time';
-import { symptomWindows } from './windows';
 
 export type { CorrelateOptions } from './options';
 export { describeChain, describePattern, describeHypothesis, terminalSummary } from './summary';
@@ -56,7 +55,7 @@ export function correlate(input: CorrelateInput, opts: CorrelateOptions = {}): C
       : [{ start: Math.min(loops[0]!.startUs, events[0]?.timeUs ?? Infinity), end: Math.max(loops[loops.length - 1]!.endUs, events[events.length - 1]?.timeUs ?? -Infinity) }];
   const seed = opts.seed ?? DEFAULT_SEED;
   const permutations = opts.permutations ?? DEFAULT_PERMUTATIONS;
-  const { linked, occurrences, book } = linkChains(events, loops, input.impact);
+  const { linked, occurrences, book, windows } = linkChains(events, loops, input.impact);
   const chains = toChains(linked, book);
   const patterns = findPatterns({
     chains,
@@ -72,7 +71,7 @@ export function correlate(input: CorrelateInput, opts: CorrelateOptions = {}): C
   const hypotheses = judgeHypotheses({
     seed,
     permutations,
-    windows: symptomWindows(events),
+    windows,
     chains,
     linked,
     patterns,

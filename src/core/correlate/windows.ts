@@ -10,15 +10,15 @@ export interface SymptomWindow extends Interval {
 
 /** Symptom events' in-flight intervals, merged when closer than WINDOWS.symptomGapUs. `events` sorted by time. */
 export function symptomWindows(events: readonly LogEvent[]): SymptomWindow[] {
-  const list = events.filter(isSymptom).sort((a, b) => inFlight(a).start - inFlight(b).start);
+  const list = events.filter(isSymptom).map((e) => ({ e, ...inFlight(e) }));
+  list.sort((a, b) => a.start - b.start);
   const out: SymptomWindow[] = [];
-  for (const e of list) {
-    const f = inFlight(e);
+  for (const f of list) {
     const last = out[out.length - 1];
     if (last && f.start <= last.end + WINDOWS.symptomGapUs) {
-      last.end = Math.max(last.end, f.end);
-      last.events.push(e);
-    } else out.push({ start: f.start, end: f.end, events: [e] });
+      if (f.end > last.end) last.end = f.end;
+      last.events.push(f.e);
+    } else out.push({ start: f.start, end: f.end, events: [f.e] });
   }
   return out;
 }

@@ -3,23 +3,29 @@ import type { Hypothesis } from '../../model/correlation';
 import { eventEvidence } from '../evidence';
 import { isBgpChange } from '../eventKinds';
 import { WINDOWS } from '../options';
-import { overlaps } from '../time';
+import { lowerBound, overlaps } from '../time';
 import { hypothesis, isCaptured, loopsIn, stallsIn, windowText, type HypothesisContext } from './context';
 import type { SymptomWindow } from '../windows';
 
 const ID = 'application';
 const TITLE = 'The application itself';
 
-function networkSymptom(ctx: HypothesisContext, w: SymptomWindow): boolean {
+/** `bgpTimes`: instants of BGP session changes, ascending. */
+function networkSymptom(ctx: HypothesisContext, w: SymptomWindow, bgpTimes: number[]): boolean {
   if (loopsIn(ctx, w).length || stallsIn(ctx, w).length) return true;
   if (ctx.linked.some((c) => overlaps(w, { start: c.windowStart, end: c.windowEnd }))) return true;
-  return ctx.events.some((e) => isBgpChange(e) && e.timeUs >= w.start - WINDOWS.networkLeadUs && e.timeUs <= w.end);
+  const i = lowerBound(bgpTimes, w.start - WINDOWS.networkLeadUs);
+  return i < bgpTimes.length && bgpTimes[i]! <= w.end;
 }
 
 export function applicationHypothesis(ctx: HypothesisContext): Hypothesis {
   const n = ctx.windows.length;
   if (!n) return hypothesis(ID, TITLE, 'inconclusive', 0, 'no timeouts or slow responses given', []);
-  const quiet = ctx.windows.filter((w) => !networkSymptom(ctx, w));
+  const bgpTimes = ctx.events
+    .filter(isBgpChange)
+    .map((e) => e.timeUs)
+    .sort((a, b) => a - b);
+  const quiet = ctx.windows.filter((w) => !networkSymptom(ctx, w, bgpTimes));
   if (!quiet.length) {
     return hypothesis(ID, TITLE, 'rejected', 0, `every one of the ${windowText(n)} coincides with a network symptom (loop, TCP stall or BGP change)`, []);
   }
