@@ -56,6 +56,10 @@ echo $$ >$LOCK
 OUT=${LAB_OUT:-$LAB_DIR/out/$SCENARIO}
 RUN=$(mktemp -d /tmp/incident-lens-lab.XXXXXX)
 chmod 755 "$RUN" # the FRR daemons run as user frr
+# Only ever delete a previous lab output (or an empty folder), whatever LAB_OUT says.
+if [ -d "$OUT" ] && [ -n "$(ls -A "$OUT")" ] && [ ! -f "$OUT/driver.jsonl" ]; then
+  die "$OUT exists and is not a lab output; not deleting it"
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT/logs"
 CAPTURE_PIDS=() CLIENT_PID="" GOBGPD_PID=""
