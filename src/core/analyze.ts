@@ -33,7 +33,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   progress('scanning');
   const { files, unreadable } = await listInputs(request.paths, signal);
   bytesTotal = files.reduce((n, f) => n + f.sizeBytes, 0);
-  const inputs: InputSummary[] = unreadable.map((u) => unreadableInput(u.path, u.message));
+  const inputs: InputSummary[] = unreadable.map((u) => unreadableInput(u.path, u.message, u.explicit));
 
   const captures: CaptureRunResult[] = [];
   const texts: InputFile[] = [];
@@ -43,7 +43,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     try {
       cls = await classifyInput(file.path);
     } catch (e) {
-      inputs.push(unreadableInput(file.path, `cannot read ${file.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      inputs.push(unreadableInput(file.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file.explicit));
       bytesDone += file.sizeBytes;
       continue;
     }
@@ -95,7 +95,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
       for (const ev of result.events) events.push(ev);
     } catch (e) {
       if (signal?.aborted || (e instanceof Error && e.name === 'AbortError')) throw e;
-      inputs.push(unreadableInput(file.path, `cannot read ${file.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      inputs.push(unreadableInput(file.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file.explicit));
     }
     bytesDone = before + file.sizeBytes;
   }
@@ -125,14 +125,18 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   return report;
 }
 
-/** A path that could not be read at all; listed as a log input (its kind is unknown) with a fatal problem. */
-function unreadableInput(path: string, message: string): LogInputSummary {
-  return { ...emptyLog(path, 0), problems: [{ severity: 'error', message, fatal: true }] };
+/**
+ * A path that could not be read or used; listed as a log input (its kind is unknown) with the reason. Fatal when
+ * the user named it (they asked for that file), a warning when it was met while walking a folder.
+ */
+function unreadableInput(path: string, message: string, explicit: boolean): LogInputSummary {
+  return { ...emptyLog(path, 0), problems: [{ severity: explicit ? 'error' : 'warning', message, fatal: explicit }] };
 }
 
-/** A file that was not analysed, with the reason (a warning: nothing in it was lost that could have been read). */
+/** A file that was not analysed, with the reason (fatal when named by the user, as above). */
 function skippedInput(file: InputFile, reason: string): LogInputSummary {
-  return { ...emptyLog(file.path, file.sizeBytes), problems: [{ severity: 'warning', message: `${file.path}: skipped: ${reason}`, fatal: false }] };
+  const message = `not used: ${reason}`;
+  return { ...emptyLog(file.path, file.sizeBytes), problems: [{ severity: file.explicit ? 'error' : 'warning', message, fatal: file.explicit }] };
 }
 
 function emptyLog(path: string, sizeBytes: number): LogInputSummary {

@@ -31,7 +31,8 @@ describe('analyze(): inputs, progress and cancellation', () => {
     const byName = new Map(report.inputs.map((i) => [i.path.slice(dir.length + 1), i]));
     assert.deepEqual([...byName.keys()].sort(), ['empty.pcap', 'nested/capture.bin', 'nope.pcap', 'random.dat']);
     assert.equal(byName.get('nested/capture.bin')!.kind, 'capture', 'a capture named .bin is still a capture');
-    assert.match(byName.get('random.dat')!.problems[0]!.message, /skipped: neither a pcap\/pcapng capture/);
+    assert.match(byName.get('random.dat')!.problems[0]!.message, /not used: neither a pcap\/pcapng capture/);
+    assert.equal(byName.get('random.dat')!.problems[0]!.fatal, false, 'met while walking a folder: a warning');
     assert.match(byName.get('empty.pcap')!.problems[0]!.message, /empty file/);
     assert.equal(byName.get('nope.pcap')!.problems[0]!.fatal, true);
     assert.equal(report.loops.length, 1);
@@ -42,6 +43,16 @@ describe('analyze(): inputs, progress and cancellation', () => {
     const last = progress[progress.length - 1]!;
     assert.equal(last.bytesDone, last.bytesTotal);
     assert.ok(last.bytesTotal > 5000);
+  });
+
+  it('a file or folder named by the user that cannot be used is a fatal problem, said with the reason', async () => {
+    mkdirSync(join(dir, 'void'));
+    const report = await analyze({ paths: [join(dir, 'random.dat'), join(dir, 'void'), '/dev/null'] });
+    const messages = report.inputs.map((i) => [i.problems[0]!.fatal, i.problems[0]!.message]);
+    assert.deepEqual(messages.map((m) => m[0]), [true, true, true]);
+    assert.match(String(messages[0]![1]), /^empty folder/);
+    assert.match(String(messages[1]![1]), /^not a regular file \(a character device\)/);
+    assert.match(String(messages[2]![1]), /^not used: neither/);
   });
 
   it('stops with an AbortError when cancelled while reading a capture', async () => {
