@@ -112,13 +112,13 @@ function lagText(p: ChainPattern): string {
 
 /** "This happened 3 times; each time in the same order: ... (p = 0.001, permutation test ...)." */
 export function describePattern(p: ChainPattern): string {
-  const order = p.sameOrder === false ? 'the order of the steps varied; median lags' : 'each time in the same order';
+  const order = p.sameOrder === false ? 'the order of the steps varied' : 'each time in the same order';
   const who = p.subjects && p.subjects.length > 1 ? ` (${p.subjects.join('; ')})` : '';
   let chance: string;
   if (p.pValue === null) chance = 'Too few restarts inside the captured time to test it against chance.';
   else if (p.significant) chance = `An alignment this tight by chance: p = ${formatP(p.pValue)} (permutation test): significant.`;
   else chance = `An alignment this tight by chance: p = ${formatP(p.pValue)} (permutation test): could be chance.`;
-  return `This happened ${p.occurrences} times${who}; ${order}: ${lagText(p)}. ${chance}`;
+  return `This happened ${p.occurrences} times${who}; ${order}. Median lags (range): ${lagText(p)}. ${chance}`;
 }
 
 function formatP(p: number): string {
