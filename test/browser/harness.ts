@@ -108,3 +108,25 @@ export async function drawn(page: Page): Promise<Record<string, number>> {
 export async function posted(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
   return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
 }
+
+/** Event kinds drawn outside the source lanes (density strip, throttling series). */
+export const LANE_FREE = new Set(['request-timeout', 'request-failed', 'slow-response', 'cpu-throttled']);
+
+/** Non-transparent pixels of the first canvas matching `selector`. */
+export async function inkedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+    return n;
+  }, selector);
+}
+
+export async function tooltipText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const t = document.querySelector('.tooltip') as HTMLElement;
+    return t.hidden ? '' : t.innerText;
+  });
+}
+

@@ -1,33 +1,18 @@
 /**
- * The webview in headless Chromium: renders Reports and checks what was drawn (counts the page publishes, and
+ * The webview in headless Chromium (part of `npm test`; the 1,000,000-sighting case is in test/browser/, run by
+ * `npm run test:webview`): renders Reports and checks what was drawn (counts the page publishes, and
  * pixels), the hover tooltip, stream selection, brushing, keyboard and click-to-open, and that HTML/script
  * in log messages and host names shows literally and never runs. Skips with a message when Chromium is absent.
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { buildWebview, chromiumMissing, drawn, launch, openWebview, posted, sendReport } from './harness';
-import { HOSTILE_HOST, HOSTILE_MESSAGE, syntheticReport } from './syntheticReport';
+import { buildWebview, chromiumMissing, drawn, inkedPixels, LANE_FREE, launch, openWebview, posted, sendReport, tooltipText } from '../browser/harness';
+import { HOSTILE_HOST, HOSTILE_MESSAGE, syntheticReport } from '../browser/syntheticReport';
 import type { Report } from '../../src/core/model';
-
-const LANE_FREE = new Set(['request-timeout', 'request-failed', 'slow-response', 'cpu-throttled']);
-
-/** Non-transparent pixels of the first canvas matching `selector`. */
-async function inkedPixels(page: Page, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel) as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-    return n;
-  }, selector);
-}
-
-async function tooltipText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const t = document.querySelector('.tooltip') as HTMLElement;
-    return t.hidden ? '' : t.innerText;
-  });
-}
+import { analyze } from '../../src/core/analyze';
+import { buildSnapshotHtml, makeNonce } from '../../src/host/webviewHtml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('webview in headless Chromium', function () {
   this.timeout(120_000);
@@ -176,20 +161,68 @@ describe('webview in headless Chromium', function () {
     });
   });
 
-  it('draws a Report of 1,000,000 sightings and 100,000 events', async () => {
-    const report = syntheticReport({ seed: 3, episodes: 16, streamsPerEpisode: 1000, events: 100_000 });
-    const total = report.loops.reduce((n, l) => n + l.ladder.timeUs.length, 0);
-    assert.ok(total >= 1_000_000, `${total} sightings`);
-    const { page, errors } = await openWebview(browser!);
-    const wall = await sendReport(page, report);
-    const d = await drawn(page);
-    assert.equal(d.multiplePoints, total);
-    assert.equal(d.ladderPoints, report.loops[0]!.ladder.timeUs.length);
-    assert.equal(d.timelineEvents, report.events.filter((e) => !LANE_FREE.has(e.kind)).length);
-    assert.equal(d.loops, 16);
-    assert.deepEqual(errors, []);
-    const first = await page.evaluate(() => (window as any).__incidentLens.firstPaintMs);
-    console.log(`      (1M sightings / 100k events: first paint ${first.toFixed(0)} ms in page, ${wall.toFixed(0)} ms from post)`);
-    await page.close();
+  describe('the Report of the lab sample (analyze on media/samples/incident)', () => {
+    let report: Report;
+    before(async () => {
+      report = await analyze({ paths: [join(__dirname, '..', '..', 'media', 'samples', 'incident')] });
+      assert.ok(report.loops.length > 0, 'the sample has loops');
+    });
+
+    it('draws its loops, sightings, events and chains, in the theme\'s colours', async () => {
+      const { page, errors } = await openWebview(browser!, { theme: 'vscode-dark' });
+      // A theme colour no fallback uses: the ladder's first direction must be painted in it.
+      await page.evaluate(() => document.body.style.setProperty('--vscode-charts-blue', 'rgb(1, 200, 3)'));
+      await sendReport(page, report);
+      const d = await drawn(page);
+      const sightings = report.loops.map((l) => l.ladder.timeUs.length);
+      assert.equal(d.episodes, report.loops.length);
+      assert.equal(d.multiplePoints, report.loops.length > 1 ? sightings.reduce((a, b) => a + b, 0) : 0);
+      assert.equal(d.ladderPoints, sightings[0]);
+      assert.equal(d.timelineEvents, report.events.filter((e) => !LANE_FREE.has(e.kind)).length);
+      assert.equal(d.responses, report.events.filter((e) => LANE_FREE.has(e.kind) && e.kind !== 'cpu-throttled').length);
+      assert.equal(d.loops, report.loops.length);
+      assert.equal(d.chains, report.chains.length);
+      const themed = await page.evaluate(() => {
+        const c = document.querySelector('canvas.ladder-canvas') as HTMLCanvasElement;
+        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4) if (px[i] === 1 && px[i + 1] === 200 && px[i + 2] === 3) n++;
+        return n;
+      });
+      assert.ok(themed > 100, `${themed} pixels in the theme's chart colour`);
+      // Hover the first sighting: its frame number, from the capture.
+      const p = await page.evaluate(() => (window as any).__incidentLens.sightingClientPoint(0));
+      await page.mouse.move(p.x, p.y);
+      const l = report.loops[0]!;
+      const text = await tooltipText(page);
+      const first = l.ladder.timeUs.indexOf(Math.min(...l.ladder.timeUs));
+      assert.match(text, new RegExp(`Frame ${l.ladder.frame[first]}\\b`));
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    it('renders the same from a self-contained HTML snapshot (inline script under the same CSP)', async () => {
+      const root = join(__dirname, '..', '..');
+      const html = buildSnapshotHtml({
+        nonce: makeNonce(),
+        script: readFileSync(join(root, 'dist', 'webview.js'), 'utf8'),
+        style: readFileSync(join(root, 'media', 'webview.css'), 'utf8'),
+        report,
+        title: 'snapshot',
+      });
+      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await page.setContent(html);
+      await page.waitForFunction(() => document.body.dataset.ready === 'true');
+      const d = await drawn(page);
+      assert.equal(d.episodes, report.loops.length);
+      assert.equal(d.ladderPoints, report.loops[0]!.ladder.timeUs.length);
+      assert.equal(d.timelineEvents, report.events.filter((e) => !LANE_FREE.has(e.kind)).length);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
   });
+
 });
