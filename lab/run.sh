@@ -45,6 +45,7 @@ RESTARTS=${LAB_RESTARTS-$RESTARTS}
 
 ensure_packages
 command -v node >/dev/null || die "node (20+) is needed for the client, the pod and the truth script"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "node 20+ needed, found $(node -v)"
 [ -d "$REPO/node_modules/tsx" ] || die "run 'npm ci' in $REPO first (the lab's scripts run with tsx)"
 TSX=(node --import tsx)
 
