@@ -105,6 +105,14 @@ describe('correlate: the chain in real lab runs (analyze over each scenario fold
     });
   }
 
+  it("frr with only the routers' and the daemon's own logs (no kubelet, no kubectl): still every chain within 50 ms", async () => {
+    const s = scenario('frr')!;
+    const files = ['core-access.pcapng', 'access-bgpd.log', 'core-bgpd.log', 'node-gobgpd.log', 'client-app.log'].map((f) => join(s.dir, f));
+    const report = await analyze({ paths: files });
+    assert.ok(!report.events.some((e) => e.kind === 'container-restart'), 'no Kubernetes lines in this run');
+    checkChains(report, s.truth);
+  });
+
   it('cpu-throttle: the throttling data is read, and judged not to rise in the timeout windows', async () => {
     const { report } = await reportOf('cpu-throttle');
     assert.ok(report.events.some((e) => e.kind === 'cpu-throttled'), 'cpu.stat samples read');

@@ -117,10 +117,20 @@ function findPeerDown(
  * (the kernel closes its sockets, or it sends a Cease), measured at 1-13 ms in the lab.
  */
 function restartInstant(o: RestartOccurrence, down: LogEvent | undefined): { timeUs: number; note?: string } {
+  const precise = down !== undefined && timeToleranceUs(down, WINDOWS.preciseToleranceUs) < 1_000_000;
+  if (startOnly(o)) {
+    // Only the start was logged: it went down before that, and the session drop it caused says when.
+    if (!down || !precise) return { timeUs: o.timeUs };
+    const first = o.events[0]!;
+    return {
+      timeUs: down.timeUs,
+      note: `only its start was logged (${first.source.file}:${first.source.line}); placed at the other side's session drop before it (${down.source.file}:${down.source.line}), which a dying speaker causes at once`,
+    };
+  }
   if (o.lo === o.hi) return { timeUs: o.timeUs };
-  if (down && !startOnly(o)) {
+  if (down) {
     const tol = timeToleranceUs(down, WINDOWS.preciseToleranceUs);
-    if (down.timeUs >= o.lo - tol && down.timeUs <= o.hi + tol && tol < 1_000_000) {
+    if (down.timeUs >= o.lo - tol && down.timeUs <= o.hi + tol && precise) {
       return {
         timeUs: Math.min(Math.max(down.timeUs, o.lo), o.hi),
         note: `${o.uncertainty}; placed at the other side's session drop (${down.source.file}:${down.source.line}), which a dying speaker causes at once`,

@@ -139,7 +139,8 @@ export function matchPeer(e: LogEvent, o: RestartOccurrence, who: SubjectAddress
       return { basis: 'address', note: `peer ${peer} is ${o.host ?? o.name ?? 'the subject'}'s address (${who.source})` };
     }
     const other = book.owner.get(peer);
-    if (other && !(o.host && sameName(other, o.host))) return null;
+    // Named for another host: not ours (a subject whose host no line tells cannot be told apart this way).
+    if (other && o.host && !sameName(other, o.host)) return null;
     if (who.strict) return null;
   } else if (peer) {
     if ((o.host && sameName(peer, o.host)) || (o.pod && sameName(peer, o.pod))) {

@@ -257,6 +257,23 @@ describe('correlate: chains', () => {
       assert.match(r.chains[0]!.summary, /restarted at about 10:00:45\.421/);
     });
 
+    it("with only the daemon's own log, places a SIGKILL (told by its next start line) at the session drop before it", () => {
+      const events = [
+        gobgpd(s(1), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        frrPeer(s(2), '10.0.23.2', true),
+        frrPeer(s(21.227838), '10.0.23.2', false),
+        gobgpd(s(23), 'gobgpd started', 'process-restart', { toState: 'started' }),
+        frrPeer(s(24.24), '10.0.23.2', true),
+      ];
+      const r = correlate({ events, loops: [loop(s(21.386743))], impact: impact(), inputs: [capture(0, 30)] });
+      assert.equal(r.chains.length, 1, r.chains.map((c) => c.summary).join('\n'));
+      const [restart, down] = r.chains[0]!.steps;
+      assert.equal(restart!.timeUs, s(21.227838));
+      assert.match(restart!.timeNote ?? '', /only its start was logged/);
+      assert.equal(down!.kind, 'peer-down');
+      assert.ok(r.chains[0]!.steps.some((x) => x.kind === 'loop'));
+    });
+
     it('keeps the restart where the kubelet logged it when the session dropped outside the relist period', () => {
       const events = [pleg(s(45.7), 'ContainerDied'), frrPeer(s(47.2), '10.0.23.2', false)];
       const r = correlate({ events, loops: [], impact: impact(), inputs: [] });
