@@ -11,6 +11,13 @@ import { ReportPanel } from './panel';
 import type { TimelineFocus } from './resultsTreeModel';
 import { focusInterval } from './timelineFocus';
 
+/**
+ * Intervals the host itself asked a panel to select (from a tree row or a hover link), per panel key. The page
+ * reports them back as a selection like any other; only selections the user makes in the timeline filter the
+ * tree, or clicking a chain in the tree would hide its neighbours.
+ */
+const hostSelections = new Map<string, [number, number]>();
+
 export async function showTimeline(context: vscode.ExtensionContext, entry: AnalysisEntry, focus?: TimelineFocus): Promise<void> {
   const report = entry.report;
   if (!report) {
@@ -19,6 +26,7 @@ export async function showTimeline(context: vscode.ExtensionContext, entry: Anal
   }
   const interval = focus ? focusInterval(report, focus) : undefined;
   if (focus && !interval) log(`timeline: ${JSON.stringify(focus)} is not in ${entry.id}; showing the whole report`);
+  if (interval) hostSelections.set(entry.id, [interval.startUs, interval.endUs]);
   ReportPanel.show(context, report, {
     key: entry.id,
     title: `Incident Lens: ${analysisLabel(entry.paths)}`,
@@ -32,7 +40,12 @@ export async function showTimeline(context: vscode.ExtensionContext, entry: Anal
  */
 export function registerPanel(context: vscode.ExtensionContext, registry: AnalysisRegistry): vscode.Disposable[] {
   return [
-    ReportPanel.onDidChangeSelection((e) => registry.setSelection(e.key, 'cleared' in e ? undefined : [e.startUs, e.endUs])),
+    ReportPanel.onDidChangeSelection((e) => {
+      const fromHost = hostSelections.get(e.key);
+      hostSelections.delete(e.key);
+      if ('cleared' in e) registry.setSelection(e.key, undefined);
+      else if (!(fromHost && fromHost[0] === e.startUs && fromHost[1] === e.endUs)) registry.setSelection(e.key, [e.startUs, e.endUs]);
+    }),
     vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, ReportPanel.serializer(context, (key) => registry.get(key)?.report)),
   ];
 }
