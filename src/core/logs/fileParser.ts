@@ -23,6 +23,8 @@ import type { Instant, Stamp, Zone } from './timestamps';
 /** Continuation lines of a multi-line entry: Java stack frames, "Caused by", indented text, Go goroutine dumps. */
 const CONTINUATION = /^(?:\s|at\s|Caused by:|\.\.\. \d+ (?:more|common frames omitted)|[\w$.]+(?:Exception|Error|Throwable)\b(?::|$)|goroutine \d+ \[)/;
 const MAX_CONTINUATION_LINES = 200;
+/** Characters of an entry the classifiers see (a stack trace's first frames; no rule needs more). */
+const CLASSIFY_CHARS = 8192;
 /** Lines about one request or response (access and client logs). */
 const REQUEST_LINE = /\b(?:request|response|GET|POST|PUT|DELETE|PATCH|HTTP\/\d)\b/i;
 const MAX_PROBLEMS = 50;
@@ -207,14 +209,16 @@ export class LogFileParser {
     const message = p.extra.length ? `${rec.message}\n${p.extra.join('\n')}` : rec.message;
     const rel = rec.stamp ? this.years.observe(rec.stamp) : undefined;
     if (!rec.kind && !rec.final) {
-      const c = classify(message, rec);
+      // Rules look at the head of an entry: bounded work per line whatever its length.
+      const head = message.length > CLASSIFY_CHARS ? message.slice(0, CLASSIFY_CHARS) : message;
+      const c = classify(head, rec);
       if (c) {
         Object.assign(rec, c);
       } else if (this.set.customNames.has(rec.format)) {
         rec.kind = 'other';
-      } else if (REQUEST_LINE.test(message)) {
+      } else if (REQUEST_LINE.test(head)) {
         // A completed request that says how long it took: slow at or above the threshold.
-        const latency = latencyOf(message);
+        const latency = latencyOf(head);
         if (latency !== undefined && latency >= (this.opts.slowResponseMs ?? DEFAULT_SLOW_RESPONSE_MS)) {
           rec.kind = 'slow-response';
           rec.latencyMs = latency;

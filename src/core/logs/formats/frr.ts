@@ -31,7 +31,8 @@ export function createFrrFormat(): LineFormat {
 
 // %ADJCHANGE: neighbor 10.0.12.2(node-3) in vrf default Down Peer closed the session
 // (older: "%ADJCHANGE: neighbor 10.0.12.2 Up"; unnumbered peers are written as the interface name)
-const ADJCHANGE = /(?:^|\s|\])%ADJCHANGE: neighbor (\S+?)(?:\(([^)]*)\))?(?: in vrf (\S+))? (Up|Down)\b ?(.*)$/;
+// (the address cannot hold '(' or spaces: no backtracking over long lines)
+const ADJCHANGE = /(?:^|\s|\])%ADJCHANGE: neighbor ([^\s(]+)(?:\(([^)\s]*)\))?(?: in vrf (\S+))? (Up|Down)\b/;
 const STARTING = /^BGPd [\w.~-]+ starting: /;
 const TERMINATING = /^Terminating on signal/;
 
