@@ -23,10 +23,16 @@ interface At {
 interface Truth {
   scenario: string;
   parameters: { fibDelayMs: number | null };
-  restarts: { n: number; signal: string; kill: At; loop: string | null }[];
+  restarts: {
+    n: number;
+    signal: string;
+    kill: At;
+    loop: string | null;
+    loopStartAfterKillMs: number | null;
+    outageStartAfterKillMs: number | null;
+  }[];
   peerDowns: At[];
   loops: { id: string; start: At; end: At }[];
-  outages: { start: At; end: At }[];
 }
 
 /** Each scenario's input folder and truth; the frr scenario's inputs are the README's sample. */
@@ -48,32 +54,40 @@ function near(what: string, gotUs: number, wantUs: number): void {
   assert.ok(Math.abs(offMs) <= TOLERANCE_MS, `${what}: ${offMs.toFixed(1)} ms from the truth`);
 }
 
-/** Every truth restart has its chain: instants, order and lags within 50 ms of the truth. */
+/**
+ * Every truth restart has its chain: instants, order and lags within 50 ms of the truth. A restart the truth
+ * saw no loop after (fast FIB: natural loops come only sometimes) must have no loop step either.
+ */
 function checkChains(report: Report, truth: Truth): void {
   assert.equal(report.chains.length, truth.restarts.length, report.chains.map((c) => c.summary).join('\n'));
   truth.restarts.forEach((r, i) => {
     const c = report.chains[i]!;
     const label = `restart ${r.n} (${r.signal}) ${c.id}`;
     const pd = truth.peerDowns.find((p) => p.timeUs >= r.kill.timeUs)!;
-    const loop = truth.loops.find((l) => l.id === r.loop);
-    const outage = truth.outages.find((o) => o.end.timeUs >= r.kill.timeUs);
-    assert.ok(loop && outage, `truth: restart ${r.n} has a loop and an outage`);
-
     const restartUs = stepUs(c, 'restart');
     const downUs = stepUs(c, 'peer-down');
-    const loopUs = stepUs(c, 'loop');
-    const timeoutsUs = stepUs(c, 'timeouts');
     near(`${label} restart`, restartUs, r.kill.timeUs);
     near(`${label} peer down`, downUs, pd.timeUs);
-    near(`${label} loop start`, loopUs, loop.start.timeUs);
-    near(`${label} loop end`, stepUs(c, 'loop-end'), loop.end.timeUs);
-    near(`${label} first failed request`, timeoutsUs, outage.start.timeUs);
     near(`${label} lag restart -> peer down`, downUs - restartUs, pd.timeUs - r.kill.timeUs);
-    near(`${label} lag peer down -> loop`, loopUs - downUs, loop.start.timeUs - pd.timeUs);
-    near(`${label} lag loop -> timeouts`, timeoutsUs - loopUs, outage.start.timeUs - loop.start.timeUs);
-    assert.ok(restartUs <= downUs && downUs <= loopUs, `${label}: restart, peer down, loop in that order`);
+    assert.ok(restartUs <= downUs, `${label}: restart before peer down`);
     const kinds = c.steps.map((x) => x.kind);
-    assert.ok(kinds.indexOf('restart') < kinds.indexOf('peer-down') && kinds.indexOf('peer-down') < kinds.indexOf('loop'), kinds.join());
+    assert.ok(kinds.indexOf('restart') < kinds.indexOf('peer-down'), kinds.join());
+
+    const loop = truth.loops.find((l) => l.id === r.loop);
+    if (!loop) assert.ok(!kinds.includes('loop'), `${label}: no loop in the truth, none in the chain: ${c.summary}`);
+    else {
+      const loopUs = stepUs(c, 'loop');
+      near(`${label} loop start`, loopUs, loop.start.timeUs);
+      near(`${label} loop end`, stepUs(c, 'loop-end'), loop.end.timeUs);
+      near(`${label} lag peer down -> loop`, loopUs - downUs, loop.start.timeUs - pd.timeUs);
+      assert.ok(downUs <= loopUs && kinds.indexOf('peer-down') < kinds.indexOf('loop'), `${label}: peer down before loop`);
+    }
+    if (r.outageStartAfterKillMs !== null) {
+      const outageUs = r.kill.timeUs + r.outageStartAfterKillMs * 1000;
+      const timeoutsUs = stepUs(c, 'timeouts');
+      near(`${label} first failed request`, timeoutsUs, outageUs);
+      if (loop) near(`${label} lag loop -> timeouts`, timeoutsUs - stepUs(c, 'loop'), outageUs - loop.start.timeUs);
+    }
   });
 }
 

@@ -23,6 +23,7 @@ import { WINDOWS } from './options';
 import { findRestarts, startOnly, subjectLabel, type RestartOccurrence } from './restarts';
 import { describeChain } from './summary';
 import { lowerBound, timeToleranceUs } from './time';
+import { identity, maxOf, minOf } from './numbers';
 
 /** Causal rank: breaks ties between steps at the same instant. */
 export const STEP_ORDER: readonly ChainStepKind[] = ['restart', 'peer-down', 'loop', 'stalls', 'timeouts', 'loop-end', 'peer-up'];
@@ -83,7 +84,7 @@ function findPeerDown(
   const onlyStarts = startOnly(o);
   const slack = 2 * WINDOWS.preciseToleranceUs;
   const from = onlyStarts ? o.lo - WINDOWS.peerDownBeforeStartOnlyUs : o.lo - slack;
-  const until = Math.min(onlyStarts ? o.hi + Math.max(...o.events.map((e) => timeToleranceUs(e, slack))) : o.hi + WINDOWS.peerDownIdentifiedUs, nextSameSubjectUs);
+  const until = Math.min(onlyStarts ? o.hi + maxOf(o.events, (e) => timeToleranceUs(e, slack)) : o.hi + WINDOWS.peerDownIdentifiedUs, nextSameSubjectUs);
   let best: { e: LogEvent; match: NonNullable<PeerMatch> } | undefined;
   for (let i = lowerBound(ctx.peerDownTimes, from); i < ctx.peerDowns.length; i++) {
     const e = ctx.peerDowns[i]!;
@@ -337,10 +338,10 @@ export function linkChains(
     if (peerUp) ctx.used.add(peerUp);
 
     const loopStart = found ? found.loops[0]!.startUs : undefined;
-    const loopEnd = found ? Math.max(...found.loops.map((l) => l.endUs)) : undefined;
+    const loopEnd = found ? maxOf(found.loops, (l) => l.endUs) : undefined;
     const windowStart = Math.min(down?.timeUs ?? Infinity, loopStart ?? Infinity);
     const ends = [loopEnd, peerUp?.timeUs].filter((x): x is number => x !== undefined);
-    const windowEnd = ends.length ? Math.min(Math.max(...ends), nextAny) : windowStart;
+    const windowEnd = ends.length ? Math.min(maxOf(ends, identity), nextAny) : windowStart;
     const symptoms = ends.length ? findSymptoms(ctx, windowStart, windowEnd, nextAny) : [];
     const stalls = found ? findStalls(ctx, windowStart, windowEnd) : [];
     for (const x of symptoms) ctx.used.add(x);
@@ -390,7 +391,7 @@ function routerNames(loops: LoopEpisode[], book: AddressBook): string[] {
 function loopedPackets(loops: LoopEpisode[]): number {
   const byCapture = new Map<string, number>();
   for (const l of loops) byCapture.set(l.capture, (byCapture.get(l.capture) ?? 0) + l.loopedPackets);
-  return Math.max(...byCapture.values());
+  return maxOf(byCapture.values(), identity);
 }
 
 /** The chain's steps, in time order (ties broken by causal order), lags from the previous step. */
@@ -411,7 +412,7 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   }
   if (c.loops.length) {
     const first = c.loops[0]!;
-    const end = Math.max(...c.loops.map((l) => l.endUs));
+    const end = maxOf(c.loops, (l) => l.endUs);
     const prefixes = [...new Set(c.loops.flatMap((l) => l.destinationPrefixes))];
     const facts: ChainStepFacts = {
       prefixes,
@@ -430,10 +431,10 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
     out.push(step('loop-end', end, 'the loop ended', evidence.slice(-1), { facts: { durationMs: facts.durationMs! } }));
   }
   if (c.stalls.length) {
-    const longest = Math.max(...c.stalls.map((s) => s.durationMs));
+    const longest = maxOf(c.stalls, (s) => s.durationMs);
     const unanswered = c.stalls.filter((s) => s.unanswered).length;
     out.push(
-      step('stalls', Math.min(...c.stalls.map((s) => s.startUs)), `${c.stalls.length} TCP flow(s) stalled`, c.stalls.map(stallEvidence), {
+      step('stalls', minOf(c.stalls, (s) => s.startUs), `${c.stalls.length} TCP flow(s) stalled`, c.stalls.map(stallEvidence), {
         linkedBy: 'time',
         linkNote: 'TCP stalls that began between the session loss or loop start and the recovery',
         facts: { stalls: c.stalls.length, longestStallMs: longest, ...(unanswered ? { unansweredStalls: unanswered } : {}) },
@@ -443,7 +444,7 @@ function steps(c: LinkedChain, book: AddressBook): ChainStep[] {
   if (c.symptoms.length) {
     const sorted = byTime([...c.symptoms]);
     // The outage began when the first request that failed was sent (a timeout is logged when it expires).
-    const firstSent = Math.min(...sorted.map((e) => inFlight(e).start));
+    const firstSent = minOf(sorted, (e) => inFlight(e).start);
     let requests = 0;
     let slow = 0;
     let failed = 0;

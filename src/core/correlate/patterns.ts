@@ -13,14 +13,9 @@ import { alignmentTest } from './significance';
 import { describePattern } from './summary';
 import type { Interval } from './time';
 import type { LinkedChain } from './chains';
+import { identity, maxOf, median, minOf } from './numbers';
 
 const BACKBONE: readonly ChainStepKind[] = ['restart', 'peer-down', 'loop'];
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function timeOf(chain: Chain, kind: ChainStepKind): number {
   return chain.steps.find((s) => s.kind === kind)!.timeUs;
@@ -42,8 +37,8 @@ function lagStats(chains: Chain[], shape: ChainStepKind[]): LagStats[] {
     const from = shape[i - 1]!;
     const to = shape[i]!;
     const lagsMs = chains.map((c) => (timeOf(c, to) - timeOf(c, from)) / 1000);
-    const minMs = Math.min(...lagsMs);
-    const maxMs = Math.max(...lagsMs);
+    const minMs = minOf(lagsMs, identity);
+    const maxMs = maxOf(lagsMs, identity);
     out.push({ from, to, lagsMs, medianMs: median(lagsMs), minMs, maxMs, spreadMs: maxMs - minMs });
   }
   return out;

@@ -7,6 +7,7 @@ import type { EpochMicros } from '../model/time';
 import type { LogEvent } from '../model/events';
 import { WINDOWS } from './options';
 import { timeToleranceUs, US_PER_S } from './time';
+import { maxOf, minOf } from './numbers';
 
 export type RestartPhase = 'stop' | 'start' | 'restart';
 
@@ -96,7 +97,7 @@ function conflicts(o: RestartOccurrence, e: LogEvent): boolean {
  */
 function beginsNext(o: RestartOccurrence, e: LogEvent, phase: RestartPhase): boolean {
   if (phase !== 'stop' || !o.phases.has('start')) return false;
-  const lastStart = Math.max(...o.events.filter((x) => restartPhase(x) === 'start').map((x) => x.timeUs));
+  const lastStart = maxOf(o.events.filter((x) => restartPhase(x) === 'start'), (x) => x.timeUs);
   return stopBounds(e).lo > lastStart;
 }
 
@@ -128,22 +129,22 @@ function absorb(o: RestartOccurrence, e: LogEvent, phase: RestartPhase): void {
 function estimateInstant(o: RestartOccurrence): void {
   const stops = o.events.filter((e) => restartPhase(e) !== 'start');
   if (!stops.length) {
-    o.timeUs = o.lo = o.hi = Math.min(...o.events.map((e) => e.timeUs));
+    o.timeUs = o.lo = o.hi = minOf(o.events, (e) => e.timeUs);
     return;
   }
   const bounds = stops.map(stopBounds);
   const exact = bounds.filter((b) => b.lo === b.hi);
   if (exact.length) {
-    o.timeUs = o.lo = o.hi = Math.min(...exact.map((b) => b.lo));
+    o.timeUs = o.lo = o.hi = minOf(exact, (b) => b.lo);
     return;
   }
-  let lo = Math.max(...bounds.map((b) => b.lo));
-  let hi = Math.min(...bounds.map((b) => b.hi));
+  let lo = maxOf(bounds, (b) => b.lo);
+  let hi = minOf(bounds, (b) => b.hi);
   if (lo > hi) ({ lo, hi } = bounds[0]!);
   o.lo = lo;
   o.hi = hi;
   // As written: a late observation's own time, a whole-second stamp's second.
-  o.timeUs = Math.min(...stops.map((e) => e.timeUs));
+  o.timeUs = minOf(stops, (e) => e.timeUs);
   o.uncertainty = bounds.map((b) => b.how).join('; ');
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { correlate } from '../../../src/core/correlate/index';
-import { capture, event, frrPeer, impact, kubeletKill, kubeletStarted, lab, loop, reset, s } from './incident';
+import { capture, clientTimeout, event, frrPeer, impact, kubeletKill, kubeletStarted, lab, loop, reset, s } from './incident';
 
 describe('correlate: chains', () => {
   beforeEach(reset);
@@ -51,6 +51,17 @@ describe('correlate: chains', () => {
     const t = c!.steps.find((x) => x.kind === 'timeouts')!;
     assert.ok((t.facts?.requests ?? 0) > 500);
     assert.ok(t.evidence.length <= 50);
+  });
+
+  it('copes with nothing at all, and with an outage of 150,000 failed requests in one chain', () => {
+    const empty = correlate({ events: [], loops: [], impact: impact(), inputs: [] });
+    assert.deepEqual([empty.chains, empty.patterns], [[], []]);
+    assert.ok(empty.hypotheses.every((h) => h.verdict === 'inconclusive'));
+    const { events, loops, stalls } = lab([{ at: 1, outageS: 3 }]);
+    for (let i = 0; i < 150_000; i++) events.push(clientTimeout(s(1.6 + i * 0.00002)));
+    events.sort((a, b) => a.timeUs - b.timeUs);
+    const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 20)] });
+    assert.ok((r.chains[0]!.steps.find((x) => x.kind === 'timeouts')!.facts?.requests ?? 0) > 150_000);
   });
 
   it('reports no chain when nothing restarted, even with peer downs and loops', () => {

@@ -12,6 +12,7 @@ import { seededRandom } from '../random';
 import { mergeIntervals, overlapLength, type Interval } from '../time';
 import { windowShiftTest } from './shiftTest';
 import { hypothesis, windowText, type HypothesisContext } from './context';
+import { median } from '../numbers';
 
 const ID = 'cpu-throttling';
 const TITLE = 'CPU throttling';
@@ -45,11 +46,6 @@ interface SeriesVerdict {
 
 function value(e: LogEvent): number {
   return e.throttledPeriods ?? e.throttledMs ?? weight(e);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1]! : 0;
 }
 
 function judgeSeries(name: string, samples: LogEvent[], windows: Interval[], random: () => number, permutations: number): SeriesVerdict {
