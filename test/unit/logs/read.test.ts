@@ -63,6 +63,15 @@ describe('logs/read', () => {
     assert.match(r.summary.problems[0].message, /line 2: longer than 1048576 bytes/);
   });
 
+  it('reads lines made to make regular expressions backtrack, and ends (no line costs more than its head)', () => {
+    const evil = ['%ADJCHANGE: neighbor ', '%BGP-5-ADJCHANGE: neighbor ', 'BGP peer ', 'Peer Down Key='].map(
+      (p) => `2026-11-24T10:00:01Z ERROR ${p}${'(a 1.1:'.repeat(140_000)}`,
+    );
+    const r = parseLogLines([...evil, FRR_DOWN], 'evil.log');
+    assert.equal(r.summary.lines, 5);
+    assert.equal(r.events.at(-1)?.source.line, 5);
+  });
+
   it('skips lines with NUL bytes in a text file, counting them', async () => {
     const path = join(dir, 'nul.log');
     writeFileSync(path, Buffer.concat([Buffer.from(`${'ordinary text line\n'.repeat(4000)}`), Buffer.from('bad\0line\n'), Buffer.from(`${FRR_DOWN}\n`)]));

@@ -36,13 +36,6 @@ export function parseLogfmt(text: string): Map<string, string> {
 /** An IPv4 or IPv6 address as a regular-expression source (no anchors). */
 export const IP_SRC = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?)`;
 
-const FIRST_IP = new RegExp(`(?<![\\w.:])(${IP_SRC})(?![\\w.:]*\\w)`);
-
-/** First address written in the text, or undefined. */
-export function firstAddress(text: string): string | undefined {
-  return FIRST_IP.exec(text)?.[1];
-}
-
 /** Caps a message's length (the Report carries messages; a 1 MiB line must not become a 1 MiB event). */
 export const MESSAGE_CAP = 2000;
 export function capMessage(text: string): string {

@@ -7,7 +7,7 @@
  */
 import type { FormatContext, LineFormat, LogRecord } from '../types';
 import { parseIsoStamp, stampFromEpochDigits } from '../timestamps';
-import { severityFromSyslog, severityFromWord } from './common';
+import { severityFromSyslog } from './common';
 import { logrusRecord } from './gobgp';
 
 type Json = Record<string, unknown>;
@@ -118,7 +118,3 @@ function journald(o: Json): LogRecord | undefined {
   return rec;
 }
 
-/** A level word from a JSON field (logrus 'level', zap 'L'). */
-export function jsonSeverity(v: unknown): ReturnType<typeof severityFromWord> {
-  return severityFromWord(str(v));
-}
