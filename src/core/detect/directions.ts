@@ -22,13 +22,25 @@ export class DirectionTable {
   /** Index = direction id. Id 0 is the overflow bucket. */
   readonly info: DirectionInfo[] = [{ srcMac: -1, dstMac: -1, unknown: true }];
 
+  // The last answer: consecutive frames mostly travel the same way, and comparing numbers allocates nothing
+  // (48-bit MACs as Map keys would be boxed on every lookup).
+  private lastSrc = NaN;
+  private lastDst = NaN;
+  private lastPlace = NaN;
+  private lastId = OVERFLOW_DIRECTION;
+
   /** The direction of the Ethernet header that carries IP layer `ipIndex` (see linkMacsOf). */
   idOf(pkt: DecodedPacket, data: Uint8Array, ipIndex: number, section: number, interfaceId: number): number {
     linkMacsOf(pkt, data, ipIndex, macs);
     const vlan = pkt.vlanCount > 0 ? pkt.vlanIds[pkt.vlanCount - 1]! : 0xffff;
     // section < 2^16, interface < 2^16 in practice, vlan <= 0xffff: packed exactly into a double.
     const place = (section * 65536 + (interfaceId & 0xffff)) * 65536 + vlan;
-    return this.idOfMacs(macs.src, macs.dst, place);
+    if (macs.src === this.lastSrc && macs.dst === this.lastDst && place === this.lastPlace) return this.lastId;
+    this.lastSrc = macs.src;
+    this.lastDst = macs.dst;
+    this.lastPlace = place;
+    this.lastId = this.idOfMacs(macs.src, macs.dst, place);
+    return this.lastId;
   }
 
   private idOfMacs(srcMac: number, dstMac: number, place: number): number {

@@ -33,6 +33,9 @@ const MAX_FLOWS_LISTED = 2000;
 const MAX_STALLS_LISTED = 10_000;
 
 interface FlowEntry {
+  /** Second hash lane of the flow key (the first picks the table chain), and the next flow on that chain. */
+  h2: number;
+  next: FlowEntry | null;
   state: TcpFlowState;
   /** Endpoint text of side 0 and side 1 ("10.0.0.1:5555", "[2001:db8::1]:80") and their addresses. */
   ends: [string, string];
@@ -63,7 +66,12 @@ export interface CaptureImpact {
 export class ImpactTracker {
   private readonly stallUs: number;
   private readonly graceUs: number;
+  /**
+   * Open flows by the low 30 bits of the key's first hash lane (a small integer: no boxed number per lookup),
+   * chained on collision and told apart by the second lane.
+   */
   private readonly flows = new Map<number, FlowEntry>();
+  private flowCount = 0;
   private readonly hash = new PairHash();
   private readonly hurt: HurtFlow[] = [];
   // Hurt events, columnar: stalls (start, end, flow, first frame) and retransmissions (time, flow).
@@ -105,12 +113,17 @@ export class ImpactTracker {
     const ipPayload = ip.version === 4 ? ip.lengthField - ip.hdrLen : ip.lengthField - (t.offset - ip.offset - 40);
     const payloadLen = Math.max(0, ipPayload - t.tcpHdrLen);
     const side = this.endpointOrder(ip.version, data, ip.src4, ip.dst4, ip.srcOffset, ip.dstOffset, t.srcPort, t.dstPort);
-    const key = (this.hash.h1 & 0x3ffffff) * 0x4000000 + (this.hash.h2 & 0x3ffffff);
+    const key = this.hash.h1 & 0x3fffffff;
+    const h2 = this.hash.h2;
     let entry = this.flows.get(key);
+    while (entry !== undefined && entry.h2 !== h2) entry = entry.next ?? undefined;
     if (!entry) {
-      if (this.flows.size >= MAX_OPEN_FLOWS) this.evictOldest();
+      if (this.flowCount >= MAX_OPEN_FLOWS) this.evictOldest();
       entry = this.newEntry(ip.version, data, ip.src4, ip.dst4, ip.srcOffset, ip.dstOffset, t.srcPort, t.dstPort, side);
+      entry.h2 = h2;
+      entry.next = this.flows.get(key) ?? null;
       this.flows.set(key, entry);
+      this.flowCount++;
       this.tcpFlows++;
     }
     const st = entry.state;
@@ -130,8 +143,9 @@ export class ImpactTracker {
    * and returns the flow and stall lists with `loopIndices` into `episodes`.
    */
   finish(episodes: LoopEpisode[]): CaptureImpact {
-    for (const entry of this.flows.values()) this.endFlow(entry);
+    for (const head of this.flows.values()) for (let e: FlowEntry | null = head; e; e = e.next) this.endFlow(e);
     this.flows.clear();
+    this.flowCount = 0;
     const flowLoops = this.hurt.map(() => new Set<number>());
     const perEpisodeFlows = episodes.map(() => new Set<number>());
     const stalls: CaptureImpact['stalls'] = [];
@@ -221,6 +235,8 @@ export class ImpactTracker {
     const me = endText(src, sp);
     const peer = endText(dst, dp);
     return {
+      h2: 0,
+      next: null,
       state: new TcpFlowState(),
       ends: side === 0 ? [me, peer] : [peer, me],
       addrs: side === 0 ? [src, dst] : [dst, src],
@@ -261,19 +277,34 @@ export class ImpactTracker {
     if (s) this.recordStall(entry, s);
   }
 
+  /** Finishes flows idle for longer than FLOW_IDLE_US. */
   private sweep(): void {
-    for (const [key, entry] of this.flows) {
-      if (this.nowUs - entry.state.lastUs > FLOW_IDLE_US) {
-        this.endFlow(entry);
-        this.flows.delete(key);
+    for (const [key, head] of this.flows) {
+      let keep: FlowEntry | null = null;
+      for (let e: FlowEntry | null = head; e; ) {
+        const next: FlowEntry | null = e.next;
+        if (this.nowUs - e.state.lastUs > FLOW_IDLE_US) {
+          this.endFlow(e);
+          this.flowCount--;
+        } else {
+          e.next = keep;
+          keep = e;
+        }
+        e = next;
       }
+      if (keep) this.flows.set(key, keep);
+      else this.flows.delete(key);
     }
   }
 
+  /** At the flow cap: finishes the chain that was created first (Map order), usually one flow. */
   private evictOldest(): void {
     const first = this.flows.entries().next();
     if (first.done) return;
-    this.endFlow(first.value[1]);
+    for (let e: FlowEntry | null = first.value[1]; e; e = e.next) {
+      this.endFlow(e);
+      this.flowCount--;
+    }
     this.flows.delete(first.value[0]);
   }
 }

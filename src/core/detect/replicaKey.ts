@@ -12,7 +12,7 @@ const SEED1 = 0x3c6ef372;
 const SEED2 = 0x1f83d9ab;
 
 /** Bytes after the IP header that enter the hash (see replicaKeyOf). */
-const HASHED_BYTES = 256;
+const HASHED_BYTES = 96;
 
 /** Reused output of `replicaKeyOf` (filled in place). */
 export interface ReplicaKey {
