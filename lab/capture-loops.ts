@@ -4,7 +4,8 @@
  *   - a replica stream is one IP packet seen 3+ times with its TTL falling at each sighting; the packet is
  *     identified by the header fields a router does not change (addresses, IP ID, protocol, ports, TCP
  *     sequence/ack/flags, ICMP type, IP length), TTL and checksum excluded;
- *   - the TTL step is the TTL drop between two sightings in the same direction (same source MAC);
+ *   - the TTL step is the TTL drop between two sightings in the same direction (same source MAC; in a Linux
+ *     cooked capture, `tcpdump -i any`, the same interface and packet type: in or out);
  *   - streams that start within 500 ms of the previous one's end are one episode.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,13 +29,14 @@ export interface MeasuredLoop {
 interface Sighting {
   frame: number;
   us: number;
+  /** Direction of travel: source MAC, or interface/packet type in a Linux cooked capture. */
   mac: string;
   ttl: number;
 }
 
 const FIELDS = [
   'frame.number', 'frame.time_epoch', 'eth.src', 'ip.src', 'ip.dst', 'ip.id', 'ip.proto', 'ip.len', 'ip.ttl',
-  'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'icmp.type',
+  'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'icmp.type', 'sll.ifindex', 'sll.pkttype',
 ];
 const EPISODE_GAP_US = 500_000;
 const MIN_SIGHTINGS = 3;
@@ -45,7 +47,13 @@ function epochUs(text: string): number {
   return Number(s) * 1_000_000 + Number(f.padEnd(6, '0').slice(0, 6));
 }
 
-export function measureLoops(capture: string): MeasuredLoop[] {
+/** Every IP packet of a capture with its sightings, and the instants of ICMP time-exceeded messages. */
+export interface CapturePackets {
+  byPacket: Map<string, Sighting[]>;
+  icmpTimeExceeded: number[];
+}
+
+export function readPackets(capture: string): CapturePackets {
   const args = ['-r', capture, '-n', '-Y', 'ip', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=f'];
   for (const f of FIELDS) args.push('-e', f);
   const text = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -54,14 +62,28 @@ export function measureLoops(capture: string): MeasuredLoop[] {
   for (const line of text.split('\n')) {
     if (!line) continue;
     const c = line.split('\t');
-    const s: Sighting = { frame: Number(c[0]), us: epochUs(c[1] ?? ''), mac: c[2] ?? '', ttl: Number(c[8]) };
+    const direction = c[2] || `if${c[15] ?? ''}/${c[16] ?? ''}`;
+    const s: Sighting = { frame: Number(c[0]), us: epochUs(c[1] ?? ''), mac: direction, ttl: Number(c[8]) };
     if (c[14] === '11') icmpTimeExceeded.push(s.us);
     const key = [c[3], c[4], c[5], c[6], c[7], c[9], c[10], c[11], c[12], c[13], c[14]].join('|');
     const list = byPacket.get(key);
     if (list) list.push(s);
     else byPacket.set(key, [s]);
   }
+  return { byPacket, icmpTimeExceeded };
+}
 
+/**
+ * Packets seen exactly twice with the TTL one lower the second time: what a capture of both sides of one
+ * router (`-i any`, a span port) shows for ordinary forwarded traffic.
+ */
+export function forwardedTwice({ byPacket }: CapturePackets): number {
+  let n = 0;
+  for (const l of byPacket.values()) if (l.length === 2 && (l[0] as Sighting).ttl - (l[1] as Sighting).ttl === 1) n++;
+  return n;
+}
+
+export function measureLoops({ byPacket, icmpTimeExceeded }: CapturePackets): MeasuredLoop[] {
   const streams = [...byPacket.values()]
     .filter((l) => l.length >= MIN_SIGHTINGS && l.every((s, i) => i === 0 || s.ttl < (l[i - 1] as Sighting).ttl))
     .sort((a, b) => (a[0] as Sighting).us - (b[0] as Sighting).us);

@@ -4,6 +4,7 @@
 #   media/samples/incident/         frr scenario: the capture on the core-access link + every log (README's first command)
 #   test/fixtures/lab/frr/          the same run's truth.json, driver.jsonl, the pcap twin and the client-link capture
 #   test/fixtures/lab/<scenario>/   bird, fast-fib, quiet, cpu-throttle: input/ (capture + logs), truth.json, driver.jsonl
+#                                   (quiet also: access-any.pcapng, the access router's `tcpdump -i any`)
 # Each run's truth.json is computed on exactly the files that are copied (no trimming after the fact).
 #
 #   sudo lab/make-fixtures.sh [scenario...]      (default: all)
@@ -37,6 +38,9 @@ for scenario in $SCENARIOS; do
   else
     copy_input "$out" "$fixture/input"
   fi
+  # The access router's `tcpdump -i any` (Linux cooked v2, every forwarded packet twice), beside input/ so that
+  # it is not analysed with it: for quiet, a capture full of TTL-1-apart duplicates and no loop.
+  if [ "$scenario" = quiet ]; then cp "$out/access-any.pcapng" "$fixture/"; fi
   chown -R --reference="$REPO" "$fixture" "$REPO/media/samples" 2>/dev/null || true
 done
 du -sh "$REPO/media/samples/incident" "$REPO"/test/fixtures/lab/* 2>/dev/null

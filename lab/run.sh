@@ -137,6 +137,11 @@ ip netns exec $NS_CORE tcpdump -i $IF_CORE_AC -s "$SNAPLEN" -U -Z root -w "$OUT/
 CAPTURE_PIDS+=($!)
 ip netns exec $NS_CLIENT tcpdump -i $IF_CLIENT -s "$SNAPLEN" -U -Z root -w "$OUT/client.pcap" 2>"$RUN/tcpdump-client.err" &
 CAPTURE_PIDS+=($!)
+# `tcpdump -i any` on the access router, as one would run it on a Linux router: every forwarded packet is seen
+# twice (in on one interface, out on another, TTL one lower), like a span port copying both directions. Linux
+# cooked (SLL2) link type. Not a loop, and a detector must not call it one.
+ip netns exec $NS_ACCESS tcpdump -i any -s "$SNAPLEN" -U -Z root -w "$OUT/access-any.pcap" 2>"$RUN/tcpdump-access.err" &
+CAPTURE_PIDS+=($!)
 sleep 1
 driver load-start
 (cd "$REPO" && exec ip netns exec $NS_CLIENT "${TSX[@]}" lab/client.ts "http://$POD_IP:$POD_PORT/api/orders" \
@@ -180,7 +185,7 @@ cat "$RUN"/tcpdump-*.err >"$OUT/logs/tcpdump.txt"
 chmod -R a+rX "$OUT" # the FRR logs are written 0640 by user frr
 
 # pcapng copies of the same packets (same frames, same order): readers must agree on both formats.
-for cap in core-access client; do editcap -F pcapng "$OUT/$cap.pcap" "$OUT/$cap.pcapng"; done
+for cap in core-access client access-any; do editcap -F pcapng "$OUT/$cap.pcap" "$OUT/$cap.pcapng"; done
 (cd "$REPO" && "${TSX[@]}" lab/k8s-logs.ts "$OUT")
 (cd "$REPO" && "${TSX[@]}" lab/truth.ts "$OUT")
 say "done: $OUT"

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findEvent, readDriverLog, restartsOf } from './driver-log';
 import { isoMicros, parseAppLog } from './app-log';
-import { measureLoops } from './capture-loops';
+import { forwardedTwice, measureLoops, readPackets } from './capture-loops';
 import { readPeerDowns } from './peer-downs';
 
 const outDir = process.argv[2];
@@ -32,7 +32,11 @@ const LONG_LOOP_MS = 1000;
 // Failed requests closer than this belong to one outage.
 const OUTAGE_GAP_US = 500_000;
 
-const loops = measureLoops(join(outDir, 'core-access.pcap'));
+const loops = measureLoops(readPackets(join(outDir, 'core-access.pcap')));
+// The access router's `tcpdump -i any`: the same loops seen from the other end, and every forwarded packet twice.
+const accessAnyFile = join(outDir, 'access-any.pcap');
+const accessAny = existsSync(accessAnyFile) ? readPackets(accessAnyFile) : undefined;
+const accessAnyLoops = accessAny ? measureLoops(accessAny) : [];
 const peerDowns = readPeerDowns(join(outDir, 'logs'));
 
 /** A run of failed requests: from the first one's sending to the last one's failure. */
@@ -123,6 +127,22 @@ const truth = {
     firstFrame: l.firstFrame,
     lastFrame: l.lastFrame,
   })),
+  accessAny: accessAny
+    ? {
+        file: 'access-any.pcap',
+        packets: accessAny.byPacket.size,
+        forwardedTwice: forwardedTwice(accessAny),
+        loops: accessAnyLoops.map((l) => ({
+          id: l.id,
+          start: at(l.startUs),
+          end: at(l.endUs),
+          ttlStep: l.ttlStep,
+          loopedPackets: l.streams,
+          firstFrame: l.firstFrame,
+          lastFrame: l.lastFrame,
+        })),
+      }
+    : null,
   requests,
   outages: outages.map((o) => ({
     start: at(o.startUs),
@@ -159,6 +179,8 @@ for (const b of truth.cpuBursts) {
   const hit = outages.find((o) => o.startUs < b.end.timeUs && o.endUs > b.start.timeUs);
   if (hit) problems.push(`CPU burst at ${b.start.time} overlaps the outage from ${isoMicros(hit.startUs)}`);
 }
+if (accessAny && accessAnyLoops.length !== loops.length)
+  problems.push(`${accessAnyLoops.length} loops seen from the access router, ${loops.length} on the core-access link`);
 for (const l of loops) if (l.ttlStep !== EXPECTED_TTL_STEP) problems.push(`${l.id}: TTL step ${l.ttlStep}`);
 if (!existsSync(join(outDir, 'core-access.pcapng'))) problems.push('core-access.pcapng missing');
 console.log(problems.length ? `truth: FAIL ${problems.join('; ')}` : `truth: PASS (${scenario.scenario})`);
