@@ -36,7 +36,6 @@ export function decodeIpByVersion(d: Uint8Array, off: number, end: number, out: 
   const version = d[off]! >> 4;
   if (version === 4) return decodeIpv4(d, off, end, out, depth, quoted);
   if (version === 6) return decodeIpv6(d, off, end, out, depth, quoted);
-  pushProtocol(out, 'data');
   stopAt(out, StopReason.Unsupported, off, `IP version ${version} not decoded`);
 }
 
@@ -156,7 +155,7 @@ function walkOptions(d: Uint8Array, p: number, end: number): number {
       p++; // Pad1
       continue;
     }
-    if (end - p < 2) return OPTIONS_BAD;
+    if (end - p < 2) return result; // a type byte alone at the end: Wireshark lets it pass
     const len = d[p + 1]!;
     if (p + 2 + len > end) return OPTIONS_BAD;
     if (type === 0xc2) result = OPTIONS_JUMBO;

@@ -114,7 +114,8 @@ export function decodeEthernet(d: Uint8Array, off: number, end: number, out: Dec
     out.srcMac = mac48(d, off + 6);
   }
   const type = u16(d, off + 12);
-  if (type <= 1500) {
+  // Type 0 is taken as an (unknown) ethertype, not an 802.3 length, as Wireshark does.
+  if (type <= 1500 && type !== 0) {
     // 802.3 length field: an LLC frame (STP, CDP...), no IP to find.
     pushProtocol(out, 'llc');
     return stopAt(out, StopReason.Unsupported, off + 14, '802.2 LLC frame not decoded');
@@ -152,7 +153,9 @@ export function decodeEthertype(d: Uint8Array, type: number, off: number, end: n
     case 0x6558:
       return decodeEthernet(d, off, end, out, depth + 1);
     default: {
-      pushProtocol(out, ETHERTYPE_NAMES[type] ?? 'data');
+      // Unknown ethertypes get no name: Wireshark may have a dissector for them, so we claim nothing.
+      const name = ETHERTYPE_NAMES[type];
+      if (name !== undefined) pushProtocol(out, name);
       stopAt(out, StopReason.Unsupported, off, `ethertype 0x${type.toString(16).padStart(4, '0')} not decoded`);
     }
   }
@@ -177,7 +180,8 @@ function decodeVlan(d: Uint8Array, off: number, end: number, out: DecodedPacket,
   out.vlanIds[out.vlanCount++] = u16(d, off) & 0x0fff;
   if (end - off < 4) return stopShort(out, d, off, end, `${name} tag`);
   const type = u16(d, off + 2);
-  if (type <= 1500) {
+  // An 802.1Q tag followed by a length means 802.2 LLC; Wireshark's 802.1ad dissector always reads an ethertype.
+  if (type <= 1500 && name === 'vlan') {
     pushProtocol(out, 'llc');
     return stopAt(out, StopReason.Unsupported, off + 4, '802.2 LLC frame not decoded');
   }
@@ -288,8 +292,8 @@ function setSllSource(d: Uint8Array, addrLen: number, addrOff: number, out: Deco
 
 function decodeSllProtocol(d: Uint8Array, proto: number, off: number, end: number, out: DecodedPacket): void {
   if (proto <= 1500) {
-    // 1 = Novell 802.3, 4 = 802.2 LLC, and other non-ethertype values Linux puts here.
-    pushProtocol(out, 'llc');
+    // 4 = 802.2 LLC; 1 = Novell 802.3 and other Linux ETH_P_* values below 1536 are shown otherwise by Wireshark.
+    if (proto === 4) pushProtocol(out, 'llc');
     return stopAt(out, StopReason.Unsupported, off, `SLL protocol ${proto} not decoded`);
   }
   pushProtocol(out, 'ethertype');

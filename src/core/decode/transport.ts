@@ -41,7 +41,8 @@ export function decodeIpPayload(
     case 59:
       return; // IPv6 "no next header"
     default:
-      if (off < end || IP_PROTOCOL_NAMES[proto] !== undefined) pushProtocol(out, IP_PROTOCOL_NAMES[proto] ?? 'data');
+      // Unknown numbers get no name: Wireshark may know a dissector for them (then not `data`), so we claim nothing.
+      if (IP_PROTOCOL_NAMES[proto] !== undefined) pushProtocol(out, IP_PROTOCOL_NAMES[proto]!);
       stopAt(out, StopReason.Unsupported, off, `IP protocol ${proto} not decoded`);
   }
 }

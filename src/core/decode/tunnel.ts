@@ -127,7 +127,8 @@ function decodeTeredo(d: Uint8Array, off: number, end: number, out: DecodedPacke
     p += 4 + d[p + 2]! + d[p + 3]! + 9;
   }
   if (end - p >= 2 && u16(d, p) === 0) p += 8;
-  if (p >= end) return stopShort(out, d, p, end, 'Teredo header');
+  // Wireshark reads 2 bytes (looking for another indicator) before it hands over to IPv6.
+  if (end - p < 2) return stopShort(out, d, p, end, 'Teredo payload');
   decodeIpv6(d, p, end, out, depth, false);
 }
 
@@ -164,7 +165,11 @@ function decodeGtpU(d: Uint8Array, off: number, end: number, out: DecodedPacket,
   }
   if (d[off + 1] !== 255) return stopAt(out, StopReason.Unsupported, off, `GTP message type ${d[off + 1]} carries no user packet`);
   if (p >= end) return;
-  decodeIpByVersion(d, p, end, out, depth, false);
+  // Wireshark takes the payload as IPv4 only for a first byte 0x45..0x4e (version 4, a plausible IHL), as IPv6
+  // for a version nibble 6.
+  const first = d[p]!;
+  if ((first >= 0x45 && first <= 0x4e) || first >> 4 === 6) return decodeIpByVersion(d, p, end, out, depth, false);
+  stopAt(out, StopReason.Unsupported, p, `GTP payload starting 0x${first.toString(16)} not decoded`);
 }
 
 /** GRE (RFC 2784/2890) and PPTP's enhanced GRE (version 1). */
