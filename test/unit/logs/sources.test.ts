@@ -56,11 +56,13 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       assert.equal(ev[0].severity, 'error');
     });
 
-    it('kube-router klog: start-up is a process restart, GoBGP peer lines inside klog keep the peer', async () => {
+    it('kube-router: klog start/stop lines and its GoBGP logrus lines interleaved in one stream', async () => {
       await check('kube-router.klog.log', [
-        { kind: 'process-restart', time: '2026-11-24T10:00:03.100200Z', peer: undefined, process: 'kube-router' },
-        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:03.512345Z', peer: '10.0.2.1', process: undefined },
-        { kind: 'bgp-peer-down', time: '2026-11-24T10:05:00.000001Z', peer: '10.0.2.1', process: undefined },
+        // GoBGP writes whole seconds: its 10:00:03 sorts before klog's 10:00:03.1002.
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:03Z', peer: '10.0.2.1', process: 'gobgpd', format: 'gobgp-text' },
+        { kind: 'process-restart', time: '2026-11-24T10:00:03.100200Z', peer: undefined, process: 'kube-router', format: 'klog' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:05:00Z', peer: '10.0.2.1', process: 'gobgpd', format: 'gobgp-text' },
+        { kind: 'process-restart', time: '2026-11-24T10:05:00.000001Z', peer: undefined, process: 'kube-router', format: 'klog' },
       ], { year: 2026 });
     });
 

@@ -124,9 +124,10 @@ const KUBE_RULES: KubeRule[] = [
   { re: /"Killing unwanted pod"|"SyncLoop DELETE"|Evicted pod|"Evicting pod"/, kind: 'pod-killed' },
   { re: /"Type":"ContainerDied"/, kind: 'container-restart', toState: 'exited' },
   { re: /"Type":"ContainerStarted"/, kind: 'container-restart', toState: 'running' },
-  // kube-router at start-up and on SIGTERM.
+  // kube-router at start-up (its version line) and on SIGTERM. Its GoBGP logs through logrus in the same stream
+  // (time="..." level=... msg="Peer Down" Key=...): the logfmt format reads those lines.
   { re: /^Running \S*kube-router\b|^Starting kube-router\b|kube-router version/, kind: 'process-restart', toState: 'started' },
-  { re: /^Shutting down (?:the )?(?:kube-router|all controllers)|Received signal terminated|"Shutting down"/, kind: 'process-restart', toState: 'stopping' },
+  { re: /^Shutting down (?:the controllers|kube-router|all controllers)|Received signal terminated|"Shutting down"/, kind: 'process-restart', toState: 'stopping' },
 ];
 
 export const kubeClassifier: Classifier = (message, rec) => {
@@ -138,7 +139,7 @@ export const kubeClassifier: Classifier = (message, rec) => {
     if (!r.re.test(message)) continue;
     const c: Classification = { kind: r.kind, ...kubeObjectFields(message) };
     if (r.toState) c.toState = r.toState;
-    if (r.kind === 'process-restart' && /kube-router/.test(message)) c.process = 'kube-router';
+    if (r.kind === 'process-restart' && /kube-router|the controllers/.test(message)) c.process = 'kube-router';
     return c;
   }
   return undefined;
