@@ -36,3 +36,8 @@ export function inFlight(e: LogEvent): { start: number; end: number } {
   const latencyUs = e.latencyMs !== undefined && e.latencyMs > 0 ? e.latencyMs * 1000 : 0;
   return { start: e.timeUs - latencyUs, end: e.timeUs };
 }
+
+/** Which session a BGP line is about: its peer, else the protocol name BIRD puts first ("node1: State changed to up"). */
+export function peerKey(e: LogEvent): string | undefined {
+  return e.peer ?? /^([\w.-]+):\s/.exec(e.message)?.[1];
+}

@@ -74,3 +74,8 @@ export function overlapLength(a: Interval, within: Interval[]): number {
   }
   return sum;
 }
+
+/** Sorts in place by time, ascending; returns the list. */
+export function byTime<T extends { timeUs: number }>(list: T[]): T[] {
+  return list.sort((a, b) => a.timeUs - b.timeUs);
+}
