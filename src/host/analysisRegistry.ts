@@ -42,6 +42,13 @@ export function analysisLabel(paths: readonly string[]): string {
   return `${names[0]} + ${names.length - 1} more`;
 }
 
+/** Whether an analysis read `file`: named directly, inside a folder it walked, or listed in its Report's inputs. */
+export function analysisReads(entry: AnalysisEntry, file: string): boolean {
+  const f = path.resolve(file);
+  if (entry.paths.some((p) => f === p || f.startsWith(p.endsWith(path.sep) ? p : p + path.sep))) return true;
+  return !!entry.report?.inputs.some((i) => path.resolve(i.path) === f);
+}
+
 export type RegistryListener = () => void;
 
 export class AnalysisRegistry {

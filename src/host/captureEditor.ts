@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../core/model';
 import { AnalysisCancelledError } from '../worker/client';
+import { analysisReads } from './analysisRegistry';
 import type { AnalysisService } from './analysisService';
 import { captureEditorHtml, isCaptureEditorMessage, type CaptureEditorState } from './captureEditorHtml';
 import { log, outputChannel } from './log';
@@ -35,7 +36,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const fileName = path.basename(document.uri.fsPath);
     panel.webview.options = { enableScripts: true, localResourceRoots: [] };
     // The newest finished analysis that read this capture (alone or with logs).
-    const latest = () => this.service.registry.list().find((e) => e.report && e.paths.includes(document.uri.fsPath));
+    const latest = () => this.service.registry.list().find((e) => e.report && analysisReads(e, document.uri.fsPath));
     let shownReport: Report | undefined;
     const loopsOf = () => {
       shownReport = latest()?.report;

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analysisLabel, type AnalysisEntry } from './analysisRegistry';
+import { analysisLabel, analysisReads, type AnalysisEntry } from './analysisRegistry';
 import type { AnalysisService } from './analysisService';
 import { CAPTURE_EDITOR_VIEW_TYPE } from './captureEditor';
 import type { LogAnnotations } from './annotations';
@@ -95,7 +95,7 @@ async function fileForSetting(arg: unknown): Promise<string | undefined> {
 }
 
 async function offerRerun(service: AnalysisService, file: string, what: string): Promise<void> {
-  const affected = service.registry.list().filter((e) => e.paths.includes(path.resolve(file)));
+  const affected = service.registry.list().filter((e) => analysisReads(e, file));
   if (affected.length === 0) {
     void vscode.window.showInformationMessage(`Incident Lens: ${what}. It applies to the next analysis.`);
     return;

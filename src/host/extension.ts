@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { analysisReads } from './analysisRegistry';
 import { AnalysisService } from './analysisService';
 import { LogAnnotations } from './annotations';
 import { CAPTURE_EDITOR_VIEW_TYPE, CaptureEditorProvider } from './captureEditor';
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
         service,
         (uri) => vscode.commands.executeCommand('incidentLens.analyzeCapture', uri),
         (uri) => {
-          const entry = service.registry.list().find((e) => e.report && e.paths.includes(uri.fsPath));
+          const entry = service.registry.list().find((e) => e.report && analysisReads(e, uri.fsPath));
           return entry ? vscode.commands.executeCommand('incidentLens.showTimeline', { analysisId: entry.id }) : Promise.resolve();
         },
       ),

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { AnalysisRegistry, analysisKey, analysisLabel } from '../../../src/host/analysisRegistry';
+import { AnalysisRegistry, analysisKey, analysisLabel, analysisReads } from '../../../src/host/analysisRegistry';
 import { contextKeys } from '../../../src/host/contextKeys';
-import { sampleReport } from './sampleReport';
+import { LOG_GOBGP, sampleReport } from './sampleReport';
 
 describe('host: analysis registry', () => {
   it('identifies an analysis by its set of files, whatever the order or spelling', () => {
@@ -35,6 +35,18 @@ describe('host: analysis registry', () => {
     assert.deepEqual(c.replaced.map((e) => e.id), [a.id]);
     assert.deepEqual(reg.list().map((e) => e.id), [c.entry.id, b.id]);
     assert.equal(reg.current?.id, c.entry.id);
+  });
+
+  it('knows which analyses read a file: named, inside an analysed folder, or among the Report\'s inputs', () => {
+    const reg = new AnalysisRegistry();
+    const folder = reg.begin(['/cases/inc-42/']).entry;
+    const single = reg.begin(['/cases/other/a.log']).entry;
+    assert.ok(analysisReads(folder, '/cases/inc-42/logs/kubelet.log'));
+    assert.ok(!analysisReads(folder, '/cases/inc-420/kubelet.log'), 'a sibling folder with a longer name is not inside');
+    assert.ok(analysisReads(single, '/cases/other/./a.log'));
+    assert.ok(!analysisReads(single, '/cases/other/b.log'));
+    reg.finish(single.id, { report: sampleReport() });
+    assert.ok(analysisReads(single, LOG_GOBGP), 'listed in the Report');
   });
 
   it('drives the menus\' context keys and tells listeners about every change', () => {
