@@ -92,6 +92,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pids $CLIENT_PID "${CAPTURE_PIDS[@]}"
   topology_down 2>/dev/null
+  [ $rc -ne 0 ] && frr_collect_logs # partial output: what the routers said until the failure
   cpu_cgroup_remove
   rm -rf "$RUN"
   rm -f $LOCK
@@ -182,7 +183,8 @@ stop_pids "${CAPTURE_PIDS[@]}"
 CAPTURE_PIDS=()
 driver end
 cat "$RUN"/tcpdump-*.err >"$OUT/logs/tcpdump.txt"
-chmod -R a+rX "$OUT" # the FRR logs are written 0640 by user frr
+frr_collect_logs
+chmod -R a+rX "$OUT" # readable by the user who will analyse it, whatever root's umask
 
 # pcapng copies of the same packets (same frames, same order): readers must agree on both formats.
 for cap in core-access client access-any; do editcap -F pcapng "$OUT/$cap.pcap" "$OUT/$cap.pcapng"; done

@@ -8,21 +8,30 @@ FRR_BIN=/usr/lib/frr
 frr_start() {
   local router=$1 ns=$2 bgp_config=$3 work_queue_ms=${4:-} dir=$RUN/$1
   mkdir -p "$dir"
-  # The daemons drop to the frr user (the only one in the frrvty group): it must own its sockets and logs.
-  chown frr:frr "$dir" "$OUT/logs"
+  # The daemons drop to the frr user (the only one in the frrvty group): it must own its sockets and logs. Logs go
+  # to the scratch dir, which frr can reach wherever the repository is; frr_collect_logs copies them out.
+  mkdir -p "$RUN/frr-logs"
+  chown frr:frr "$dir" "$RUN/frr-logs"
   cat >"$dir/zebra.conf" <<CONF
 hostname $router
-log file $OUT/logs/$router-zebra.log informational
+log file $RUN/frr-logs/$router-zebra.log informational
 log timestamp precision 6
 CONF
   # Delay between a RIB change and its installation in the kernel FIB (ms). A large value on the core stands in
   # for a slow hardware FIB: the window during which the core still forwards the pod CIDR to the access router.
   if [ -n "$work_queue_ms" ]; then echo "zebra work-queue $work_queue_ms" >>"$dir/zebra.conf"; fi
   printf 'hostname %s\nlog file %s informational\nlog timestamp precision 6\n%s\n' \
-    "$router" "$OUT/logs/$router-bgpd.log" "$bgp_config" >"$dir/bgpd.conf"
+    "$router" "$RUN/frr-logs/$router-bgpd.log" "$bgp_config" >"$dir/bgpd.conf"
   local common=(-d -u frr -g frr -z "$dir/zserv.api" --vty_socket "$dir" -A 127.0.0.1 -P 0)
   in_ns "$ns" $FRR_BIN/zebra "${common[@]}" -f "$dir/zebra.conf" -i "$dir/zebra.pid"
   in_ns "$ns" $FRR_BIN/bgpd "${common[@]}" -f "$dir/bgpd.conf" -i "$dir/bgpd.pid"
+}
+
+# The FRR logs as they are now, into the output (readable by all: FRR writes them 0640).
+frr_collect_logs() {
+  [ -d "$RUN/frr-logs" ] || return 0
+  cp "$RUN"/frr-logs/*.log "$OUT/logs/" 2>/dev/null || true
+  chmod a+r "$OUT"/logs/*.log 2>/dev/null || true
 }
 
 core_bgp_config() {
