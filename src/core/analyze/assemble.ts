@@ -2,12 +2,8 @@
  * Per-capture findings -> the Report's loops and impact: episodes of all captures numbered "loop-1"... in
  * start order, and the impact lists pointed at those ids.
  */
-import type { CaptureImpact } from '../detect/impact';
+import { MAX_FLOWS_LISTED, MAX_STALLS_LISTED, type CaptureImpact } from '../detect/impact';
 import type { FlowImpact, Impact, LoopEpisode, TcpStall } from '../model/loops';
-
-/** Report-wide caps of the impact lists (the totals still count everything). */
-const MAX_FLOWS = 2000;
-const MAX_STALLS = 10_000;
 
 export interface CaptureFindings {
   episodes: LoopEpisode[];
@@ -36,8 +32,8 @@ export function assembleFindings(perCapture: CaptureFindings[], stallThresholdMs
   addStallsSeenElsewhere(perCapture, stalls, flows);
   flows.sort((a, b) => b.loops.length - a.loops.length || b.longestStallMs - a.longestStallMs || b.retransmissions - a.retransmissions);
   stalls.sort((a, b) => a.startUs - b.startUs);
-  if (flows.length > MAX_FLOWS) flows.length = MAX_FLOWS;
-  if (stalls.length > MAX_STALLS) stalls.length = MAX_STALLS;
+  if (flows.length > MAX_FLOWS_LISTED) flows.length = MAX_FLOWS_LISTED;
+  if (stalls.length > MAX_STALLS_LISTED) stalls.length = MAX_STALLS_LISTED;
   return { loops: all, impact };
 }
 

@@ -7,7 +7,7 @@
  * events kept for the overlap computation are capped.
  */
 import type { DecodedPacket } from '../decode/types';
-import type { FlowImpact, Impact, LoopEpisode, TcpStall } from '../model/loops';
+import type { FlowImpact, LoopEpisode, TcpStall } from '../model/loops';
 import { isoFromMicros } from '../model/time';
 import { ipv4Text, ipv6TextAt } from '../decode/text';
 import { PairHash } from './hash';
@@ -29,8 +29,9 @@ const FLOW_IDLE_US = 120_000_000;
 const SWEEP_EVERY_PACKETS = 65_536;
 const MAX_HURT_EVENTS = 1_000_000;
 const MAX_HURT_FLOWS = 200_000;
-const MAX_FLOWS_LISTED = 2000;
-const MAX_STALLS_LISTED = 10_000;
+/** Caps of the Report's impact lists (per capture here, and for the whole Report in analyze/assemble.ts). */
+export const MAX_FLOWS_LISTED = 2000;
+export const MAX_STALLS_LISTED = 10_000;
 
 interface FlowEntry {
   /** Second hash lane of the flow key (the first picks the table chain), and the next flow on that chain. */
@@ -307,9 +308,4 @@ export class ImpactTracker {
     }
     this.flows.delete(first.value[0]);
   }
-}
-
-/** Combines per-capture impact into the Report's Impact (loop indices already mapped to ids by the caller). */
-export function emptyImpact(stallThresholdMs: number): Impact {
-  return { tcpFlows: 0, retransmissions: 0, stalls: [], flows: [], flowsTotal: 0, icmpTimeExceeded: 0, stallThresholdMs };
 }
