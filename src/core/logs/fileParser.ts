@@ -58,6 +58,7 @@ export class LogFileParser {
   private readonly formatCounts = new Map<string, number>();
   private readonly candidates: Candidate[] = [];
   private droppedProblems = 0;
+  private readonly unknownZones = new Set<string>();
   private lines = 0;
   private eventLines = 0;
   private last: LineFormat | undefined;
@@ -334,12 +335,32 @@ export class LogFileParser {
       year = baseYear + (rel ?? 0);
       notes.push(yearNote);
     }
+    let zone = this.zone;
     if (s.offsetMin === undefined) {
-      notes.push(s.zoneText ? `zone '${s.zoneText}' not known: ${this.zone.name} used` : zoneNote);
+      const written = s.zoneText ? this.writtenZone(s.zoneText) : undefined;
+      if (written) zone = written;
+      else notes.push(s.zoneText ? `zone '${s.zoneText}' not known: ${this.zone.name} used` : zoneNote);
     }
-    return instantOf(s, year, this.zone);
+    return instantOf(s, year, zone);
+  }
+
+  /**
+   * A zone written in the line, when it names one zone only: IANA's own legacy zones (CET, EST, EST5EDT...).
+   * Abbreviations such as IST or CST mean different zones in different countries (ICU would still accept them,
+   * as one arbitrary choice): they stay unknown and the file's zone is used, with a note.
+   */
+  private writtenZone(text: string): Zone | undefined {
+    if (!IANA_ABBREVIATION_ZONES.has(text) || this.unknownZones.has(text)) return undefined;
+    try {
+      return zoneFor(text);
+    } catch {
+      this.unknownZones.add(text);
+      return undefined;
+    }
   }
 }
+
+const IANA_ABBREVIATION_ZONES = new Set(['CET', 'MET', 'EET', 'WET', 'EST', 'MST', 'HST', 'EST5EDT', 'CST6CDT', 'MST7MDT', 'PST8PDT']);
 
 const FIELD_KEYS = [
   'host', 'pod', 'namespace', 'container', 'process', 'peer', 'peerAs', 'peerName', 'fromState', 'toState', 'latencyMs',

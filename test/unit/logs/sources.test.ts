@@ -126,7 +126,10 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', process: 'bgpd' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', process: 'bgpd' },
         { kind: 'process-restart', time: '2026-11-24T10:00:32Z', peer: undefined, process: 'bgpd' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40Z', peer: '2001:db8::2', process: 'bgpd' },
       ], REF, 'frr');
+      const r = await readLogFile(join(dir, 'frr-bgpd-legacy.log'), REF);
+      assert.equal(r.events[3].peerName, undefined, '"(Unknown)" is no name');
     });
 
     it('BIRD 1 (dd-mm-yyyy): up, then stop from up is the peer-down, down after it a state change', async () => {
@@ -158,6 +161,7 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       await check('cisco-iosxr.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01.123Z', peer: '10.0.12.2', peerAs: 64512, process: 'bgp' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:32.456Z', peer: '10.0.12.2', peerAs: 64512, process: 'bgp' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40.789Z', peer: '10.0.12.3', peerAs: 64513, process: 'bgp' },
       ], REF, 'cisco-iosxr');
     });
 
@@ -204,6 +208,15 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'process-restart', time: '2026-11-24T10:00:02Z', process: 'frr', peerName: undefined },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:03Z', process: 'bird', peerName: 'bgp1' },
       ], { year: 2026 });
+      const full = await check('journald-short-full.log', [
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', process: 'bgpd' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:02.250Z', process: 'bird' },
+        // IST is India, Ireland or Israel: not guessed, the file's zone (UTC) is used and said.
+        { kind: 'bgp-peer-up', time: '2026-11-24T15:30:03Z', process: 'bgpd' },
+      ], REF, 'journald-short-full');
+      // CET is an IANA zone name: used as written, no "assumed" note.
+      assert.equal(full[0].timeNote, undefined);
+      assert.match(full[2].timeNote ?? '', /zone 'IST' not known: UTC used/);
       await check('journald-short-precise.log', [{ kind: 'bgp-peer-up', time: '2026-11-24T10:00:01.123456Z' }], { year: 2026 });
       await check('journald-short-iso.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', toState: 'Down' },

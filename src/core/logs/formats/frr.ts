@@ -41,7 +41,8 @@ export const frrClassifier: Classifier = (message) => {
     const m = ADJCHANGE.exec(message);
     if (!m) return undefined;
     const c = { kind: m[4] === 'Up' ? 'bgp-peer-up' : 'bgp-peer-down', peer: m[1], toState: m[4], format: 'frr' } as const;
-    return m[2] ? { ...c, peerName: m[2] } : { ...c };
+    // FRR writes "(Unknown)" when the peer sent no hostname capability.
+    return m[2] && m[2] !== 'Unknown' ? { ...c, peerName: m[2] } : { ...c };
   }
   if (STARTING.test(message)) return { kind: 'process-restart', toState: 'started', process: 'bgpd' };
   if (TERMINATING.test(message)) return { kind: 'process-restart', toState: 'stopping' };

@@ -1,6 +1,6 @@
 /**
  * Syslog framings: RFC 5424, RFC 3164 (with <PRI>), and the files syslog daemons and journalctl write
- * (`journalctl -o short` / `short-precise` / `short-iso` / `short-iso-precise`, rsyslog's traditional format):
+ * (`journalctl -o short` / `short-precise` / `short-iso` / `short-iso-precise` / `short-full`, rsyslog's traditional format):
  * a timestamp, a host, then `tag[pid]: message`. Vendor messages inside (Junos, Arista, Cisco...) are recognised
  * later by the classifiers, from the message.
  */
@@ -13,6 +13,8 @@ const BSD_STAMP = String.raw`([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)
 /** `host tag[pid]: msg`, `host tag: msg`; a tag is a program name, maybe with a path or dots. */
 const BODY = String.raw`(\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)`;
 
+/** `journalctl -o short-full`: `Tue 2026-11-24 10:00:01 UTC host tag[pid]: msg` (weekday, date, time, zone). */
+const FULL_LINE = new RegExp(String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{2,5}|[+-]\d\d:?\d\d) ${BODY}$`);
 const RFC3164 = new RegExp(String.raw`^<(\d{1,3})>(?:\d+ )?(.*)$`);
 const BSD_LINE = new RegExp(`^${BSD_STAMP}(?: (\\d{4}))? ${BODY}$`);
 const ISO_LINE = new RegExp(`^(${ISO_STAMP_SRC}) ${BODY}$`);
@@ -43,7 +45,7 @@ export function createSyslogFormat(): LineFormat {
     parse(line: string, ctx: FormatContext) {
       const c = line.charCodeAt(0);
       if (c === 60 /* < */) return parsePri(line, ctx);
-      if (c >= 65 && c <= 90) return parseBsdLine(line, 'journald-short');
+      if (c >= 65 && c <= 90) return parseBsdLine(line, 'journald-short') ?? parseFullLine(line);
       if (c >= 48 && c <= 57) {
         const m = ISO_LINE.exec(line);
         if (!m) return undefined;
@@ -56,6 +58,16 @@ export function createSyslogFormat(): LineFormat {
       return undefined;
     },
   };
+}
+
+function parseFullLine(line: string): LogRecord | undefined {
+  const m = FULL_LINE.exec(line);
+  if (!m) return undefined;
+  const iso = parseIsoStamp(m[1]);
+  if (!iso) return undefined;
+  const stamp = stampOf(iso.year, iso.month, iso.day, iso.hour, iso.minute, iso.second, m[1].split('.')[1], m[2]);
+  if (!stamp) return undefined;
+  return bodyRecord({ stamp, timeText: `${m[1]} ${m[2]}`, format: 'journald-short-full' }, m[3], m[4], m[6]);
 }
 
 function parsePri(line: string, ctx: FormatContext): LogRecord | undefined {

@@ -111,8 +111,9 @@ const VENDOR_RULES: VendorRule[] = [
     // Cisco IOS/IOS-XE/NX-OS/IOS-XR: %BGP-5-ADJCHANGE: neighbor 10.1.1.2 Down BGP Notification sent
     // NX-OS: %BGP-5-ADJCHANGE:  bgp-65000 [5432] (default) neighbor 10.1.1.2 Down - sent: holdtimer expired error
     // IOS-XR: %ROUTING-BGP-5-ADJCHANGE : neighbor 10.1.1.2 Down - BGP Notification sent, hold time expired (VRF: default) (AS: 65001)
+    // (newer IOS-XR: %ROUTING-BGP-5-ADJCHANGE_DETAIL : neighbor ... with the same text and more in parentheses)
     has: 'ADJCHANGE',
-    re: new RegExp(String.raw`%(?:ROUTING-)?BGP-\d-ADJCHANGE ?: +(?:bgp-\d+ \[\d+\] (?:\(\S+\) )?)?neighbor (${IP_SRC})(?:\s+vpn vrf \S+)? (Up|Down)\b(?:.*\(AS: (\d+)\))?`),
+    re: new RegExp(String.raw`%(?:ROUTING-)?BGP-\d-ADJCHANGE(?:_DETAIL)? ?: +(?:bgp-\d+ \[\d+\] (?:\(\S+\) )?)?neighbor (${IP_SRC})(?:\s+vpn vrf \S+)? (Up|Down)\b(?:.*\(AS: (\d+)\))?`),
     format: 'cisco',
     build: (m) => {
       const c: Classification = { kind: m[2] === 'Up' ? 'bgp-peer-up' : 'bgp-peer-down', peer: m[1], toState: m[2], severity: ADJ_SEVERITY[m[2]] };
