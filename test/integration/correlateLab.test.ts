@@ -127,6 +127,18 @@ describe('correlate: the chain in real lab runs (analyze over each scenario fold
     checkChains(report, s.truth);
   });
 
+  it("frr seen from the client's link only: the chain without its loop, and the loop not ruled out", async () => {
+    const s = scenario('frr')!;
+    const logs = ['access-bgpd.log', 'core-bgpd.log', 'node-gobgpd.log', 'kubelet.log', 'events.json', 'client-app.log'].map((f) => join(s.dir, f));
+    const report = await analyze({ paths: [join(LAB, 'frr', 'client.pcapng'), ...logs] });
+    assert.equal(report.loops.length, 0, 'no loop crosses the client link');
+    const noLoops: Truth = { ...s.truth, restarts: s.truth.restarts.map((r) => ({ ...r, loop: null })) };
+    checkChains(report, noLoops);
+    const verdict = (id: string) => report.hypotheses.find((h) => h.id === id)!;
+    assert.equal(verdict('routing-loop-after-bgp-loss').verdict, 'inconclusive', verdict('routing-loop-after-bgp-loss').reasoning);
+    assert.notEqual(verdict('packet-loss-without-loop').verdict, 'supported', verdict('packet-loss-without-loop').reasoning);
+  });
+
   it('cpu-throttle: the throttling data is read, and judged not to rise in the timeout windows', async () => {
     const { report } = await reportOf('cpu-throttle');
     assert.ok(report.events.some((e) => e.kind === 'cpu-throttled'), 'cpu.stat samples read');

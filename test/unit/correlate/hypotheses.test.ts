@@ -93,6 +93,16 @@ describe('correlate: hypotheses', () => {
     assert.equal(verdict(r.hypotheses, 'packet-loss-without-loop').verdict, 'supported');
   });
 
+  it('does not clear the loop when the captures hold ICMP time-exceeded that no captured loop explains', () => {
+    const { events, stalls } = lab([{ at: 2, noLoop: true }, { at: 22, noLoop: true }]);
+    const seenFromClient = { ...impact(stalls), icmpTimeExceeded: 16 };
+    const r = correlate({ events, loops: [], impact: seenFromClient, inputs: [capture(0, 40, 'captures/client.pcapng')] });
+    const routing = verdict(r.hypotheses, 'routing-loop-after-bgp-loss');
+    assert.equal(routing.verdict, 'inconclusive');
+    assert.match(routing.reasoning, /16 ICMP time-exceeded/);
+    assert.equal(verdict(r.hypotheses, 'packet-loss-without-loop').verdict, 'inconclusive');
+  });
+
   it('leaves the routing loop inconclusive when no capture was given', () => {
     const { events } = lab([{ at: 2, noLoop: true }]);
     const r = correlate({ events, loops: [], impact: impact(), inputs: [] });

@@ -42,6 +42,16 @@ export function stallsIn(ctx: HypothesisContext, w: Interval): TcpStall[] {
   return ctx.impact.stalls.filter((s) => overlaps(stallInterval(s), w));
 }
 
+/**
+ * ICMP time-exceeded messages the captures hold beyond those of the loops found: TTLs ran out on a path that was
+ * not captured (a capture on the client's link sees the core's time-exceeded replies, not the loop itself).
+ */
+export function timeExceededElsewhere(ctx: HypothesisContext): number {
+  let inLoops = 0;
+  for (const l of ctx.loops) inLoops += l.icmpTimeExceeded;
+  return Math.max(0, ctx.impact.icmpTimeExceeded - inLoops);
+}
+
 export function windowText(n: number, of?: number): string {
   const base = of === undefined ? `${n}` : `${n} of ${of}`;
   return `${base} timeout window${(of ?? n) === 1 ? '' : 's'}`;

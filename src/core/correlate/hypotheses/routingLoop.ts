@@ -2,7 +2,7 @@
 import type { Evidence, Hypothesis } from '../../model/correlation';
 import { eventEvidence, loopEvidence } from '../evidence';
 import { overlaps } from '../time';
-import { hypothesis, isCaptured, loopsIn, windowText, type HypothesisContext } from './context';
+import { hypothesis, isCaptured, loopsIn, timeExceededElsewhere, windowText, type HypothesisContext } from './context';
 
 const ID = 'routing-loop-after-bgp-loss';
 const TITLE = 'A routing loop after a BGP session loss';
@@ -71,6 +71,18 @@ export function routingLoopHypothesis(ctx: HypothesisContext): Hypothesis {
       0.2,
       `loops overlap ${windowText(looping.length, n)}, but no restart and BGP session loss were found before them`,
       loops.map(loopEvidence),
+    );
+  }
+  const elsewhere = timeExceededElsewhere(ctx);
+  if (elsewhere > 0) {
+    return hypothesis(
+      ID,
+      TITLE,
+      'inconclusive',
+      0.3,
+      `the captures cover ${windowText(captured.length, n)} and show no loop on the captured links, but hold ${elsewhere} ICMP ` +
+        'time-exceeded messages: TTLs ran out on a path that was not captured (capture the link between the routers)',
+      evidence,
     );
   }
   return hypothesis(ID, TITLE, 'rejected', 0, `the captures cover ${windowText(captured.length, n)} and show no loop in them`, evidence);
