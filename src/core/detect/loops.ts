@@ -21,7 +21,10 @@ import { NO_SLOT, NO_STREAM, ReplicaTable } from './replicaTable';
 export interface LoopDetectorOptions {
   /** Longest pause between two sightings of one looped packet, ms (default 1000). */
   streamGapMs?: number;
-  /** Streams further apart than this are separate episodes even when they share routers, ms (default 1000). */
+  /**
+   * Streams further apart than this are separate episodes even when they share routers, ms (default 500: the
+   * lab's own measure of loops uses the same, see lab/capture-loops.ts).
+   */
   episodeGapMs?: number;
   /** The recent-packet table holds 2^n packets (default 18 = 262,144; about 17 MB). */
   tableSlotsLog2?: number;
@@ -83,7 +86,7 @@ export class LoopDetector {
   constructor(private readonly capture: string, opts: LoopDetectorOptions = {}) {
     this.gapUs = (opts.streamGapMs ?? 1000) * 1000;
     this.table = new ReplicaTable(opts.tableSlotsLog2 ?? 18);
-    this.builder = new EpisodeBuilder((opts.episodeGapMs ?? 1000) * 1000, {
+    this.builder = new EpisodeBuilder((opts.episodeGapMs ?? 500) * 1000, {
       maxLadderSightings: opts.maxLadderSightings ?? 200_000,
       maxStreams: opts.maxStreamsPerEpisode ?? 1000,
     });

@@ -81,8 +81,14 @@ export interface StreamVerdict {
 export const MIN_SIGHTINGS_WITHOUT_DIRECTION = 4;
 
 /**
- * A stream is a loop when the packet crossed the same link in the same direction at least twice with its
- * TTL lower by 2 or more: a span/mirror copy differs by 1 in another direction, a capture duplicate has the
+ * Fewest sightings of a loop stream (as Hengartner et al. require): two sightings are one pass, too little to
+ * tell a loop from a packet that happened to cross the link twice.
+ */
+export const MIN_SIGHTINGS = 3;
+
+/**
+ * A stream is a loop when it has at least MIN_SIGHTINGS sightings and the packet crossed the same link in the
+ * same direction at least twice with its TTL lower by 2 or more: a span/mirror copy differs by 1 in another direction, a capture duplicate has the
  * same TTL (never part of a stream), a multi-hop path never repeats a direction.
  */
 export function judgeStream(s: ReplicaStreamDraft, directions: DirectionTable): StreamVerdict {
@@ -102,6 +108,6 @@ export function judgeStream(s: ReplicaStreamDraft, directions: DirectionTable): 
     }
     lastTtlByDir.set(dir, ttl);
   }
-  const isLoop = allUnknown ? s.ttl.length >= MIN_SIGHTINGS_WITHOUT_DIRECTION : sameDirectionLoop;
+  const isLoop = allUnknown ? s.ttl.length >= MIN_SIGHTINGS_WITHOUT_DIRECTION : sameDirectionLoop && s.ttl.length >= MIN_SIGHTINGS;
   return { isLoop, steps };
 }

@@ -217,6 +217,13 @@ describe('loop detector: look-alikes that are not loops', () => {
     assert.equal(run(vxlanMirrored(frames)).episodes.length, 0);
   });
 
+  it('two sightings are one pass, too little for a loop; a third makes it one (the lab truth counts the same)', () => {
+    const oneWay = (lastTtl: number) =>
+      Array.from({ length: 10 }, (_, i) => loopSightings(looped(i), T0 + i * 1000, { hops: 3, firstTtl: 62, lastTtl })).flat();
+    assert.equal(run(oneWay(59)).episodes.length, 0, '62, 59');
+    assert.equal(run(oneWay(56)).episodes.length, 1, '62, 59, 56');
+  });
+
   it('the same packet sent again much later with its TTL restarting is not a replica stream', () => {
     const p: Ipv4Packet = { src: [10, 0, 0, 9], dst: [10, 244, 1, 10], id: 0, proto: 17 };
     const frames = Array.from({ length: 50 }, (_, i) => ({ timeUs: T0 + i * 2_000_000, data: ipv4Frame(p, 64 - (i % 2) * 2, CORE, ACCESS) }));
