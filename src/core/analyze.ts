@@ -60,6 +60,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     progress('captures', file.path);
     const result = await analyzeCapture(file.path, cls.format, file.sizeBytes, {
       ...(signal ? { signal } : {}),
+      ...(request.loopDetection ? { loopDetection: request.loopDetection } : {}),
       stallThresholdMs,
       onBytes: (read) => {
         bytesDone = before + Math.min(read, file.sizeBytes);

@@ -7,6 +7,7 @@ import type { CaptureProblem, CaptureSummary, Frame } from '../capture/types';
 import { createDecodedPacket, decodeFrame } from '../decode/decoder';
 import { ImpactTracker, type CaptureImpact } from '../detect/impact';
 import { LoopDetector, SightingKind } from '../detect/loops';
+import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
 import type { CaptureInputSummary, InputProblem } from '../model/report';
 import { isoFromSecNsec, microsFromSecNsec } from '../model/time';
@@ -16,6 +17,7 @@ export interface CaptureRunOptions {
   /** Bytes of this file read so far. */
   onBytes?: (bytesRead: number) => void;
   stallThresholdMs: number;
+  loopDetection?: LoopDetectionSettings;
 }
 
 export interface CaptureRunResult {
@@ -27,7 +29,7 @@ export interface CaptureRunResult {
 }
 
 export async function analyzeCapture(path: string, format: string, sizeBytes: number, opts: CaptureRunOptions): Promise<CaptureRunResult> {
-  const detector = new LoopDetector(path);
+  const detector = new LoopDetector(path, opts.loopDetection ?? {});
   const impact = new ImpactTracker(path, { stallThresholdMs: opts.stallThresholdMs });
   const pkt = createDecodedPacket();
   // Frames without a timestamp (pcapng Simple Packet Blocks) take the last known time.

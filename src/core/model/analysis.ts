@@ -21,6 +21,14 @@ export interface CustomLogFormat {
   timeFormat?: string;
 }
 
+/** Loop detector thresholds (core/detect/loops LoopDetectorOptions); absent = the detector's defaults. */
+export interface LoopDetectionSettings {
+  /** Longest pause between two sightings of one looped packet, ms. */
+  streamGapMs?: number;
+  /** Streams further apart than this are separate episodes, ms. */
+  episodeGapMs?: number;
+}
+
 export interface AnalyzeRequest {
   /** Files or folders; folders are walked and each file classified by content (capture or log). */
   paths: string[];
@@ -30,6 +38,7 @@ export interface AnalyzeRequest {
   customLogFormats?: CustomLogFormat[];
   /** TCP stall threshold, ms (default 200). */
   stallThresholdMs?: number;
+  loopDetection?: LoopDetectionSettings;
 }
 
 export type AnalyzePhase = 'scanning' | 'captures' | 'logs' | 'correlating' | 'done';
