@@ -52,6 +52,12 @@ export function timeExceededElsewhere(ctx: HypothesisContext): number {
   return Math.max(0, ctx.impact.icmpTimeExceeded - inLoops);
 }
 
+/** The words for it, when there are any ("" when none). */
+export function timeExceededElsewhereText(ctx: HypothesisContext): string {
+  const n = timeExceededElsewhere(ctx);
+  return n > 0 ? `the captures hold ${n} ICMP time-exceeded messages no captured loop accounts for: TTLs ran out on a path that was not captured` : '';
+}
+
 export function windowText(n: number, of?: number): string {
   const base = of === undefined ? `${n}` : `${n} of ${of}`;
   return `${base} timeout window${(of ?? n) === 1 ? '' : 's'}`;

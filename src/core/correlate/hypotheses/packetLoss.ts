@@ -2,7 +2,7 @@
 import type { Hypothesis } from '../../model/correlation';
 import { stallEvidence } from '../evidence';
 import { overlaps } from '../time';
-import { hypothesis, isCaptured, loopsIn, stallInterval, stallsIn, timeExceededElsewhere, windowText, type HypothesisContext } from './context';
+import { hypothesis, isCaptured, loopsIn, stallInterval, stallsIn, timeExceededElsewhereText, windowText, type HypothesisContext } from './context';
 
 const ID = 'packet-loss-without-loop';
 const TITLE = 'Packet loss without a loop';
@@ -27,18 +27,8 @@ export function packetLossHypothesis(ctx: HypothesisContext): Hypothesis {
   }
   const share = lossWithoutLoop.length / captured.length;
   const text = `TCP stalled with no loop running in ${windowText(lossWithoutLoop.length, captured.length)} captured`;
-  const elsewhere = timeExceededElsewhere(ctx);
-  if (elsewhere > 0) {
-    return hypothesis(
-      ID,
-      TITLE,
-      'inconclusive',
-      0.3 * share,
-      `${text}, but the captures hold ${elsewhere} ICMP time-exceeded messages: TTLs ran out on a path that was not ` +
-        'captured, so the loss may be a loop there',
-      evidence,
-    );
-  }
+  const elsewhere = timeExceededElsewhereText(ctx);
+  if (elsewhere) return hypothesis(ID, TITLE, 'inconclusive', 0.3 * share, `${text}, but ${elsewhere}: the loss may be a loop there`, evidence);
   return share >= 0.5
     ? hypothesis(ID, TITLE, 'supported', 0.5 + 0.5 * share, text, evidence)
     : hypothesis(ID, TITLE, 'inconclusive', share, `${text}; the others are explained otherwise`, evidence);

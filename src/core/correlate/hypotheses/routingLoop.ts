@@ -2,7 +2,7 @@
 import type { Evidence, Hypothesis } from '../../model/correlation';
 import { eventEvidence, loopEvidence } from '../evidence';
 import { overlaps } from '../time';
-import { hypothesis, isCaptured, loopsIn, timeExceededElsewhere, windowText, type HypothesisContext } from './context';
+import { hypothesis, isCaptured, loopsIn, timeExceededElsewhereText, windowText, type HypothesisContext } from './context';
 
 const ID = 'routing-loop-after-bgp-loss';
 const TITLE = 'A routing loop after a BGP session loss';
@@ -73,17 +73,10 @@ export function routingLoopHypothesis(ctx: HypothesisContext): Hypothesis {
       loops.map(loopEvidence),
     );
   }
-  const elsewhere = timeExceededElsewhere(ctx);
-  if (elsewhere > 0) {
-    return hypothesis(
-      ID,
-      TITLE,
-      'inconclusive',
-      0.3,
-      `the captures cover ${windowText(captured.length, n)} and show no loop on the captured links, but hold ${elsewhere} ICMP ` +
-        'time-exceeded messages: TTLs ran out on a path that was not captured (capture the link between the routers)',
-      evidence,
-    );
+  const elsewhere = timeExceededElsewhereText(ctx);
+  if (elsewhere) {
+    const text = `the captures cover ${windowText(captured.length, n)} and show no loop on the captured links, but ${elsewhere}`;
+    return hypothesis(ID, TITLE, 'inconclusive', 0.3, `${text} (capture the link between the routers)`, evidence);
   }
   return hypothesis(ID, TITLE, 'rejected', 0, `the captures cover ${windowText(captured.length, n)} and show no loop in them`, evidence);
 }
