@@ -22,16 +22,28 @@ interface TruthLoop {
   lastFrame: number;
 }
 
-/** Folders holding a truth.json, and the core<->access capture of that scenario (beside it or in input/). */
+interface Truth {
+  loops: TruthLoop[];
+  /** The access router's own `tcpdump -i any` (Linux cooked, every forwarded packet seen twice), when made. */
+  accessAny?: { loops: TruthLoop[] };
+}
+
+/**
+ * Folders holding a truth.json, and that scenario's captures (beside it or in input/): the core<->access link,
+ * and the access router's `-i any` capture when there is one.
+ */
 function scenarios(): { name: string; truth: { loops: TruthLoop[] }; capture: string }[] {
   if (!existsSync(LAB)) return [];
   const out = [];
   for (const name of readdirSync(LAB).sort()) {
     const dir = join(LAB, name);
     if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'truth.json'))) continue;
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
     const candidates = [dir, join(dir, 'input')].flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => join(d, f)) : []));
     const capture = candidates.find((f) => /core-access\.(pcap|pcapng)$/.test(f));
-    if (capture) out.push({ name, truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')), capture });
+    if (capture) out.push({ name, truth, capture });
+    const anyCapture = candidates.find((f) => /access-any\.(pcap|pcapng)$/.test(f));
+    if (anyCapture && truth.accessAny) out.push({ name: `${name} (access router, -i any)`, truth: truth.accessAny, capture: anyCapture });
   }
   // The README's sample holds the same frames as the frr scenario (pcapng instead of pcap): same truth.
   const sample = join(__dirname, '..', '..', 'media', 'samples', 'incident', 'core-access.pcapng');
