@@ -325,7 +325,8 @@ export function reportColumns(report: Report): ReportColumns {
     if (Number.isFinite(b) && b > endUs) endUs = b;
   };
   for (const e of episodes) take(e.episode.startUs, e.episode.endUs);
-  for (const e of report.events) take(e.timeUs);
+  // From the typed columns: every event is in exactly one of them.
+  for (const t of [events.timeUs, events.responseTimeUs, events.throttleTimeUs]) for (let i = 0; i < t.length; i++) take(t[i]!);
   for (let i = 0; i < stallStartUs.length; i++) take(stallStartUs[i]!, stallEndUs[i]!);
   if (!Number.isFinite(startUs)) startUs = endUs = Date.parse(report.generatedAt) * 1000 || 0;
   // A Report with a single instant still needs a window to draw into.

@@ -5,6 +5,7 @@
  */
 import type { EpisodeColumns } from './columns';
 import { binLadder, visibleRange } from './lod';
+import { PixelLayer, pixelColour } from './pixelLayer';
 
 export interface Rect {
   x: number;
@@ -25,6 +26,7 @@ export interface LadderDrawStats {
 }
 
 let gridBuffer = new Uint8Array(0);
+let layer: PixelLayer | null = null;
 
 function grid(size: number): Uint8Array {
   if (gridBuffer.length < size) gridBuffer = new Uint8Array(size);
@@ -61,27 +63,25 @@ export function drawLadder(
   binLadder(c.timeUs, c.ttl, c.direction, from, to, { startUs, endUs, columns }, c.minTtl, rows, g);
   const rowH = r.height / (rows + 2);
   const h = Math.max(1, Math.min(pointSize, rowH));
-  const paths = colours.map(() => new Path2D());
+  const pix = colours.map(pixelColour);
+  layer ??= new PixelLayer();
+  layer.begin(r.width, r.height);
   let marks = 0;
   for (let col = 0; col < columns; col++) {
     const base = col * rows;
-    const x = r.x + col;
     for (let row = 0; row < rows; row++) {
       const bits = g[base + row]!;
       if (bits === 0) continue;
-      const y = ttlToY(c, r, row + c.minTtl) - h / 2;
+      const y = ttlToY(c, r, row + c.minTtl) - r.y - h / 2;
       for (let d = 0; d < 8; d++) {
         if (bits & (1 << d)) {
-          paths[d % paths.length]!.rect(x, y, 1, h);
+          layer.rect(col, y, 1, h, pix[d % pix.length]!);
           marks++;
         }
       }
     }
   }
-  paths.forEach((p, d) => {
-    ctx.fillStyle = colours[d]!;
-    ctx.fill(p);
-  });
+  layer.end(ctx, r.x, r.y);
   return { points, marks, detailed: false };
 }
 

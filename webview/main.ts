@@ -11,6 +11,7 @@ import { el, setChildren } from './dom';
 import { LadderView } from './ladder';
 import { MultiplesView } from './multiples';
 import { readPalette, watchTheme } from './theme';
+import { clearColourCache } from './pixelLayer';
 import { TimelineView } from './timeline';
 import { host } from './host';
 import { exportPng } from './exportImage';
@@ -132,15 +133,17 @@ function toolbar(cols: ReportColumns, snapshot: boolean): HTMLElement {
   };
   const r = cols.report;
   const summary = `${r.loops.length} loop episodes · ${cols.sightings.toLocaleString('en')} sightings · ${r.events.length.toLocaleString('en')} events · ${r.chains.length} chains`;
-  return el(
-    'header',
-    { class: 'toolbar', role: 'toolbar', 'aria-label': 'Report actions' },
-    el('span', { class: 'summary' }, summary),
-    button('Reset zoom', 'Show the whole Report and clear the selection (double-click the timeline)', () => page?.timeline.reset()),
-    button('Export PNG', 'Save the current view as an image', () => exportPng(app, post, snapshot)),
-    button('Export JSON', 'Save the Report as JSON', () => (snapshot ? host.download('incident-lens-report.json', JSON.stringify(r, null, 2), 'application/json') : post({ type: 'export', format: 'json' }))),
-    ...(snapshot ? [] : [button('Export HTML', 'Save a self-contained HTML snapshot for an incident review', () => post({ type: 'export', format: 'html' }))]),
+  const bar = el('header', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Report actions' }, el('span', { class: 'summary' }, summary));
+  // The buttons are web components (Lit); their one-time set-up is kept out of the first paint of the charts.
+  requestAnimationFrame(() =>
+    bar.append(
+      button('Reset zoom', 'Show the whole Report and clear the selection (double-click the timeline)', () => page?.timeline.reset()),
+      button('Export PNG', 'Save the current view as an image', () => exportPng(app, post, snapshot)),
+      button('Export JSON', 'Save the Report as JSON', () => (snapshot ? host.download('incident-lens-report.json', JSON.stringify(r, null, 2), 'application/json') : post({ type: 'export', format: 'json' }))),
+      ...(snapshot ? [] : [button('Export HTML', 'Save a self-contained HTML snapshot for an incident review', () => post({ type: 'export', format: 'html' }))]),
+    ),
   );
+  return bar;
 }
 
 function showReport(report: Report, state: WebviewViewState, snapshot: boolean): void {
@@ -183,6 +186,7 @@ function showReport(report: Report, state: WebviewViewState, snapshot: boolean):
   publish();
   watchTheme(() => {
     if (!page) return;
+    clearColourCache();
     const p = readPalette();
     page.timeline.setPalette(p);
     page.ladder.setPalette(p);

@@ -12,6 +12,7 @@ import { eventKindLabel, formatDuration } from '../src/host/format';
 import { MAX_RANK, type ReportColumns } from './columns';
 import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
 import { binColumns, binLanes, lowerBound } from './lod';
+import { PixelLayer, pixelColour } from './pixelLayer';
 import type { Palette } from './theme';
 import { instantLabel, timeScale, timeTicks } from './timeAxis';
 import { layoutRows, rowAt, rowOfLane, totalHeight, type Row } from './timelineLayout';
@@ -70,6 +71,7 @@ export class TimelineView {
   private counts = new Uint32Array(0);
   private colBuf = new Float64Array(0);
   private eventById = new Map<string, number>();
+  private readonly marks = new PixelLayer();
   stats: TimelineStats = { events: 0, marks: 0, lanes: 0, loops: 0, chains: 0, responses: 0, renderMs: 0 };
   /** Durations of the last renders, ms (the benchmark reads them). */
   readonly frameTimes: number[] = [];
@@ -338,7 +340,8 @@ export class TimelineView {
       this.counts = new Uint32Array(size);
     }
     const events = binLanes(ev.timeUs, ev.rank, ev.laneStart, { startUs, endUs, columns: this.width }, this.cells, this.counts);
-    const paths = Array.from({ length: MAX_RANK + 1 }, () => new Path2D());
+    const colours = this.palette.ranks.map(pixelColour);
+    this.marks.begin(this.width, totalHeight(this.rows));
     let marks = 0;
     for (const row of this.rows) {
       for (const lane of row.lanes) {
@@ -346,15 +349,12 @@ export class TimelineView {
         for (let col = 0; col < this.width; col++) {
           const rank = this.cells[base + col]!;
           if (!rank) continue;
-          paths[rank]!.rect(col - 0.5, row.y + 3, 2, row.height - 6);
+          this.marks.rect(col - 0.5, row.y + 3, 2, row.height - 6, colours[Math.min(rank, MAX_RANK)]!);
           marks++;
         }
       }
     }
-    paths.forEach((p, rank) => {
-      ctx.fillStyle = this.palette.ranks[rank]!;
-      ctx.fill(p);
-    });
+    this.marks.end(ctx);
     return { events, marks };
   }
 

@@ -15,6 +15,7 @@ import {
   parseViewState,
   parseWebviewMessage,
   reportFiles,
+  reportForWebview,
   type HostToWebview,
   type WebviewToHost,
   type WebviewViewState,
@@ -117,7 +118,7 @@ export class ReportPanel {
   private setReport(report: Report, state: WebviewViewState): void {
     this.report = report;
     this.files = reportFiles(report);
-    this.post({ type: 'report', report, state });
+    this.post({ type: 'report', report: reportForWebview(report), state });
   }
 
   /** Messages wait for the page's 'ready' (a message posted before the page listens is lost). */
@@ -142,7 +143,9 @@ export class ReportPanel {
         case 'ready': {
           this.ready = true;
           // A page that reloaded (or restored) says 'ready' again: it needs the Report again.
-          if (this.report && !this.pending.some((q) => q.type === 'report')) this.pending.unshift({ type: 'report', report: this.report, state: { version: 1, reportKey: this.key } });
+          if (this.report && !this.pending.some((q) => q.type === 'report')) {
+            this.pending.unshift({ type: 'report', report: reportForWebview(this.report), state: { version: 1, reportKey: this.key } });
+          }
           const queued = this.pending;
           this.pending = [];
           for (const q of queued) void this.panel.webview.postMessage(q);

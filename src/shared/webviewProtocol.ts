@@ -41,6 +41,30 @@ export type WebviewToHost =
 
 export type ParsedMessage = { ok: true; message: WebviewToHost } | { ok: false; reason: string };
 
+/**
+ * The Report as the panel posts it: the same object, except that each episode's ladder columns are typed arrays.
+ * VS Code (>= 1.57) and the browser copy typed arrays in postMessage as raw memory, while a million plain numbers
+ * are serialised one by one (seconds for a 1,000,000-sighting Report). The page reads them only by index, length
+ * and slice, which typed arrays share with number[]; hence the cast, confined to this function.
+ */
+export function reportForWebview(report: Report): Report {
+  const typed = <T>(a: number[], make: (a: number[]) => T): number[] => make(a) as unknown as number[];
+  return {
+    ...report,
+    loops: report.loops.map((l) => ({
+      ...l,
+      ladder: {
+        truncated: l.ladder.truncated,
+        timeUs: typed(l.ladder.timeUs, (a) => Float64Array.from(a)),
+        ttl: typed(l.ladder.ttl, (a) => Uint8Array.from(a)),
+        frame: typed(l.ladder.frame, (a) => Float64Array.from(a)),
+        stream: typed(l.ladder.stream, (a) => Int32Array.from(a)),
+        direction: typed(l.ladder.direction, (a) => Uint8Array.from(a)),
+      },
+    })),
+  };
+}
+
 /** A PNG of two large canvases is a few MB as base64; anything far beyond that is not ours. */
 export const MAX_PNG_DATA_URL_CHARS = 64 * 1024 * 1024;
 export const PNG_PREFIX = 'data:image/png;base64,';

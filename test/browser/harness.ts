@@ -25,6 +25,27 @@ export function buildWebview(): void {
   execFileSync(process.execPath, ['scripts/build.mjs', '--only=webview'], { cwd: ROOT, stdio: 'inherit' });
 }
 
+/**
+ * Registers before/after hooks in the current suite: build the webview, launch Chromium (or skip the suite with a
+ * message when it is absent), close it at the end. Returns a getter for the browser.
+ */
+export function useChromium(what: string): () => Browser {
+  let browser: Browser | undefined;
+  before(async function () {
+    const missing = chromiumMissing();
+    if (missing) {
+      console.warn(`    skipping ${what}: ${missing}`);
+      this.skip();
+    }
+    buildWebview();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
 export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu-sandbox'] });
 }
@@ -83,12 +104,19 @@ export async function openWebview(browser: Browser, opts: { width?: number; heig
  * Posts the Report the way the host does (a 'report' message), from one JSON string so a million sightings cross
  * the CDP bridge quickly; resolves when the page has painted. Returns the wall time from post to first paint, ms.
  */
-export async function sendReport(page: Page, report: Report, state?: WebviewViewState): Promise<number> {
+export async function sendReport(page: Page, report: Report, state?: WebviewViewState, opts: { plainArrays?: boolean } = {}): Promise<number> {
   const json = JSON.stringify(report);
   return page.evaluate(
-    ([text, st]) =>
+    ([text, st, plain]) =>
       new Promise<number>((resolve) => {
         const report = JSON.parse(text);
+        // What the panel does (reportForWebview): ladder columns as typed arrays, unless asked for plain arrays.
+        if (!plain) {
+          for (const l of report.loops) {
+            const d = l.ladder;
+            Object.assign(d, { timeUs: Float64Array.from(d.timeUs), ttl: Uint8Array.from(d.ttl), frame: Float64Array.from(d.frame), stream: Int32Array.from(d.stream), direction: Uint8Array.from(d.direction) });
+          }
+        }
         const t0 = performance.now();
         window.postMessage({ type: 'report', report, state: st }, '*');
         const wait = (): void => {
@@ -97,7 +125,7 @@ export async function sendReport(page: Page, report: Report, state?: WebviewView
         };
         wait();
       }),
-    [json, state ?? null] as const,
+    [json, state ?? null, opts.plainArrays ?? false] as const,
   );
 }
 

@@ -4,33 +4,18 @@
  * asserted (bench/webview.ts measures it properly). Run by `npm run test:webview`; skips without Chromium.
  */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { buildWebview, chromiumMissing, drawn, LANE_FREE, launch, openWebview, sendReport } from './harness';
+import { drawn, LANE_FREE, openWebview, sendReport, useChromium } from './harness';
 import { syntheticReport } from './syntheticReport';
 
 describe('webview in headless Chromium, at scale', function () {
   this.timeout(180_000);
-  let browser: Browser | undefined;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.warn(`    skipping the webview scale test: ${missing}`);
-      this.skip();
-    }
-    buildWebview();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium('the webview scale test');
 
   it('draws a Report of 1,000,000 sightings and 100,000 events', async () => {
     const report = syntheticReport({ seed: 3, episodes: 16, streamsPerEpisode: 1000, events: 100_000 });
     const total = report.loops.reduce((n, l) => n + l.ladder.timeUs.length, 0);
     assert.ok(total >= 1_000_000, `${total} sightings`);
-    const { page, errors } = await openWebview(browser!);
+    const { page, errors } = await openWebview(chromium());
     const wall = await sendReport(page, report);
     const d = await drawn(page);
     assert.equal(d.multiplePoints, total);

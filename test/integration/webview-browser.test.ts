@@ -5,8 +5,8 @@
  * in log messages and host names shows literally and never runs. Skips with a message when Chromium is absent.
  */
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { buildWebview, chromiumMissing, drawn, inkedPixels, LANE_FREE, launch, openWebview, posted, sendReport, tooltipText } from '../browser/harness';
+import type { Page } from 'playwright-core';
+import { drawn, inkedPixels, LANE_FREE, openWebview, posted, sendReport, tooltipText, useChromium } from '../browser/harness';
 import { HOSTILE_HOST, HOSTILE_MESSAGE, syntheticReport } from '../browser/syntheticReport';
 import type { Report } from '../../src/core/model';
 import { analyze } from '../../src/core/analyze';
@@ -16,21 +16,7 @@ import { join } from 'node:path';
 
 describe('webview in headless Chromium', function () {
   this.timeout(120_000);
-  let browser: Browser | undefined;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.warn(`    skipping the webview browser tests: ${missing}`);
-      this.skip();
-    }
-    buildWebview();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium('the webview browser tests');
 
   describe('a realistic Report (3 loops, 6,000 events)', () => {
     let report: Report;
@@ -39,7 +25,7 @@ describe('webview in headless Chromium', function () {
 
     before(async () => {
       report = syntheticReport({ seed: 11, episodes: 3, streamsPerEpisode: 230, events: 6000 });
-      ({ page, errors } = await openWebview(browser!));
+      ({ page, errors } = await openWebview(chromium()));
       await sendReport(page, report);
     });
 
@@ -149,7 +135,7 @@ describe('webview in headless Chromium', function () {
     it('restores the saved view state (the episode shown) when the Report comes again', async () => {
       const state = await page.evaluate(() => (window as any).__state);
       assert.equal(state.version, 1);
-      const { page: again } = await openWebview(browser!, { theme: 'vscode-dark' });
+      const { page: again } = await openWebview(chromium(), { theme: 'vscode-dark' });
       await page.close();
       await again.evaluate(() => 0);
       const l = report.loops[2]!;
@@ -169,7 +155,7 @@ describe('webview in headless Chromium', function () {
     });
 
     it('draws its loops, sightings, events and chains, in the theme\'s colours', async () => {
-      const { page, errors } = await openWebview(browser!, { theme: 'vscode-dark' });
+      const { page, errors } = await openWebview(chromium(), { theme: 'vscode-dark' });
       // A theme colour no fallback uses: the ladder's first direction must be painted in it.
       await page.evaluate(() => document.body.style.setProperty('--vscode-charts-blue', 'rgb(1, 200, 3)'));
       await sendReport(page, report);
@@ -210,7 +196,7 @@ describe('webview in headless Chromium', function () {
         report,
         title: 'snapshot',
       });
-      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      const page = await chromium().newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

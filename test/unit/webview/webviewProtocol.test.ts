@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseViewState, parseWebviewMessage, reportFiles } from '../../../src/shared/webviewProtocol';
+import { parseViewState, parseWebviewMessage, reportFiles, reportForWebview } from '../../../src/shared/webviewProtocol';
 import { syntheticReport } from '../../browser/syntheticReport';
 
 describe('webview protocol: messages from the page are validated', () => {
@@ -50,5 +50,15 @@ describe('webview protocol: messages from the page are validated', () => {
     assert.deepEqual(parseViewState(null), { version: 1 });
     assert.deepEqual(parseViewState({ viewUs: [2, 1], selectionUs: [1, 'x'], episodeId: 7, collapsedGroups: ['a', 3], reportKey: 'k' }), { version: 1, collapsedGroups: ['a'], reportKey: 'k' });
     assert.deepEqual(parseViewState({ viewUs: [1, 2], episodeId: 'loop-1' }), { version: 1, viewUs: [1, 2], episodeId: 'loop-1' });
+  });
+
+  it('posts ladders as typed arrays with the same values, leaving the Report itself untouched', () => {
+    const wire = reportForWebview(report);
+    const l = report.loops[0]!;
+    const w = wire.loops[0]!.ladder as unknown as Record<string, ArrayLike<number>>;
+    assert.ok(w.timeUs instanceof Float64Array && w.ttl instanceof Uint8Array && w.stream instanceof Int32Array);
+    for (const k of ['timeUs', 'ttl', 'frame', 'stream', 'direction'] as const) assert.deepEqual(Array.from(w[k]!), l.ladder[k]);
+    assert.ok(Array.isArray(l.ladder.timeUs));
+    assert.equal(wire.events, report.events);
   });
 });
