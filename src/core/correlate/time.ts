@@ -27,6 +27,7 @@ export function timeToleranceUs(e: LogEvent, preciseToleranceUs: number): number
   const t = e.timeText;
   if (/\d{2}:\d{2}:\d{2}[.,:]\d/.test(t)) return preciseToleranceUs;
   if (/^\d{13,}$/.test(t.trim())) return preciseToleranceUs; // epoch ms/µs/ns (journald JSON)
+  if (/^\d{9,}[.,]\d+$/.test(t.trim())) return preciseToleranceUs; // epoch seconds with a fraction
   if (/T\d{2}:\d{2}:\d{2}\.\d/.test(t)) return preciseToleranceUs;
   return US_PER_S;
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { correlate } from '../../../src/core/correlate/index';
+import { timeToleranceUs } from '../../../src/core/correlate/time';
 import { capture, clientTimeout, event, frrPeer, impact, kubeletKill, kubeletStarted, lab, loop, reset, s } from './incident';
 
 describe('correlate: chains', () => {
@@ -198,6 +199,17 @@ describe('correlate: chains', () => {
     const r = correlate({ events, loops: [loop(s(5.8))], impact: impact(), inputs: [capture(0, 20)] });
     const kinds = r.chains[0]!.steps.map((x) => x.kind);
     assert.ok(kinds.includes('loop'), kinds.join());
+  });
+
+  it('knows which stamps are precise: fractions of a second, epoch digits; whole seconds are not', () => {
+    const at = (timeText: string) => ({ ...kubeletKill(s(1)), timeText });
+    assert.equal(timeToleranceUs(at('2026/11/24 10:00:01.612345'), 7), 7);
+    assert.equal(timeToleranceUs(at('I1124 10:00:01.123456'), 7), 7);
+    assert.equal(timeToleranceUs(at('May 30 05:36:29:579 2003'), 7), 7);
+    assert.equal(timeToleranceUs(at('1795595710786917'), 7), 7);
+    assert.equal(timeToleranceUs(at('1795595710.786917'), 7), 7);
+    assert.equal(timeToleranceUs(at('2026-11-24T10:00:01Z'), 7), 1_000_000);
+    assert.equal(timeToleranceUs(at('2026/11/24 10:00:01'), 7), 1_000_000);
   });
 
   it('keeps a restart with a session loss but no loop as a chain without a loop step', () => {
