@@ -15,6 +15,8 @@ export interface HostSettings {
   fileTimeSettings?: unknown;
   customLogFormats?: unknown;
   stallThresholdMs?: unknown;
+  loopStreamGapMs?: unknown;
+  loopEpisodeGapMs?: unknown;
 }
 
 export const SETTING = {
@@ -22,6 +24,8 @@ export const SETTING = {
   fileTimeSettings: 'incidentLens.fileTimeSettings',
   customLogFormats: 'incidentLens.customLogFormats',
   stallThresholdMs: 'incidentLens.stallThresholdMs',
+  loopStreamGapMs: 'incidentLens.loopDetection.streamGapMs',
+  loopEpisodeGapMs: 'incidentLens.loopDetection.episodeGapMs',
   openTimelineAfterAnalysis: 'incidentLens.openTimelineAfterAnalysis',
   workerMaxMemoryMb: 'incidentLens.worker.maxMemoryMb',
   annotationsEnabled: 'incidentLens.annotations.enabled',
@@ -127,10 +131,18 @@ export function buildAnalyzeRequest(
     if (formats.length) request.customLogFormats = formats;
   } else if (settings.customLogFormats !== undefined) warn(`${SETTING.customLogFormats} should be a list; ignored.`);
 
-  if (settings.stallThresholdMs !== undefined) {
-    const v = settings.stallThresholdMs;
-    if (typeof v === 'number' && Number.isFinite(v) && v > 0) request.stallThresholdMs = v;
-    else warn(`${SETTING.stallThresholdMs} should be a positive number of milliseconds; the default is used.`);
+  const positiveMs = (value: unknown, setting: string): number | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+    warn(`${setting} should be a positive number of milliseconds; the default is used.`);
+    return undefined;
+  };
+  const stall = positiveMs(settings.stallThresholdMs, SETTING.stallThresholdMs);
+  if (stall !== undefined) request.stallThresholdMs = stall;
+  const streamGapMs = positiveMs(settings.loopStreamGapMs, SETTING.loopStreamGapMs);
+  const episodeGapMs = positiveMs(settings.loopEpisodeGapMs, SETTING.loopEpisodeGapMs);
+  if (streamGapMs !== undefined || episodeGapMs !== undefined) {
+    request.loopDetection = { ...(streamGapMs !== undefined ? { streamGapMs } : {}), ...(episodeGapMs !== undefined ? { episodeGapMs } : {}) };
   }
   return { request, warnings };
 }

@@ -25,8 +25,17 @@ export function readHostSettings(): HostSettings {
     fileTimeSettings: c.get(SETTING.fileTimeSettings),
     // Belt and braces over the restricted-configuration mechanism: untrusted -> the user's own formats only.
     customLogFormats: vscode.workspace.isTrusted ? c.get(SETTING.customLogFormats) : c.inspect(SETTING.customLogFormats)?.globalValue,
-    stallThresholdMs: c.get(SETTING.stallThresholdMs),
+    // Thresholds go to the core only when the user set them, so the core's own defaults stay the defaults.
+    stallThresholdMs: userValue(c, SETTING.stallThresholdMs),
+    loopStreamGapMs: userValue(c, SETTING.loopStreamGapMs),
+    loopEpisodeGapMs: userValue(c, SETTING.loopEpisodeGapMs),
   };
+}
+
+/** A setting's value when set anywhere (user, workspace, folder), or undefined when only the default applies. */
+function userValue(c: vscode.WorkspaceConfiguration, key: string): unknown {
+  const i = c.inspect(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
 /** Whether the workspace brings custom log formats that are being ignored because it is not trusted. */

@@ -144,6 +144,14 @@ describe('analysis worker (dist/worker.js + core)', function () {
     }
   });
 
+  it('passes the loop-detection settings through to the detector (a long episode gap merges the sample\'s two loops)', async () => {
+    const capture = join(root, 'media', 'samples', 'incident', 'core-access.pcapng');
+    const byDefault = await client.analyze({ paths: [capture] }).result;
+    const merged = await client.analyze({ paths: [capture], loopDetection: { episodeGapMs: 60_000 } }).result;
+    assert.ok(byDefault.loops.length >= 2, `sample loops: ${byDefault.loops.length}`);
+    assert.equal(merged.loops.length, 1);
+  });
+
   it('reports a missing file as an input problem naming the file', async () => {
     const missing = join(dir, 'no-such.pcapng');
     const report = await client.analyze({ paths: [missing] }).result;

@@ -12,6 +12,7 @@ describe('host: settings -> AnalyzeRequest', () => {
         },
         defaultTimeZone: '+01:00',
         stallThresholdMs: 350,
+        loopEpisodeGapMs: 2000,
       },
       ['/ws1', '/ws2'],
     );
@@ -20,6 +21,7 @@ describe('host: settings -> AnalyzeRequest', () => {
       paths: ['/ws1/logs/core.log'],
       defaultTimeZone: '+01:00',
       stallThresholdMs: 350,
+      loopDetection: { episodeGapMs: 2000 },
       fileSettings: {
         '/ws1/logs/core.log': { timeZone: 'Europe/Berlin', clockOffsetMs: -1500 },
         '/ws2/logs/core.log': { timeZone: 'Europe/Berlin', clockOffsetMs: -1500 },
@@ -41,6 +43,7 @@ describe('host: settings -> AnalyzeRequest', () => {
           'not an object',
         ],
         stallThresholdMs: -3,
+        loopStreamGapMs: 'long',
       },
       ['/w'],
     );
@@ -48,7 +51,9 @@ describe('host: settings -> AnalyzeRequest', () => {
     assert.deepEqual(request.customLogFormats, [{ name: 'ok', pattern: '^(?<time>\\S+) (?<msg>.*)$' }]);
     assert.equal(request.defaultTimeZone, undefined);
     assert.equal(request.stallThresholdMs, undefined);
-    assert.equal(warnings.length, 7, warnings.join('\n'));
+    assert.equal(request.loopDetection, undefined);
+    assert.equal(warnings.length, 8, warnings.join('\n'));
+    assert.ok(warnings.includes('incidentLens.loopDetection.streamGapMs should be a positive number of milliseconds; the default is used.'));
     assert.ok(warnings.some((w) => w.startsWith('incidentLens.customLogFormats[1] ("broken"): the pattern is not a valid regular expression')));
     assert.ok(warnings.some((w) => w.startsWith('incidentLens.fileTimeSettings["a.log"].timeZone "nowhere"')));
   });
