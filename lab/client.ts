@@ -1,16 +1,21 @@
 /**
- * The client: one GET to the pod every interval, each on a new connection (like many short-lived callers), each
- * with a timeout. Every outcome is logged when it happens, with the time it happened (see app-log.ts).
- * Runs until SIGTERM/SIGINT; in-flight requests are left to finish or time out before exit.
+ * The client: one GET to the pod every interval, each with a timeout, either each on a new connection (like many
+ * short-lived callers: what loops is SYNs) or over a small pool of kept-alive connections (like a service's HTTP
+ * client: what loops is requests in flight and their TCP retransmissions). Every outcome is logged when it
+ * happens, with the time it happened (see app-log.ts). Runs until SIGTERM/SIGINT; in-flight requests are left to
+ * finish or time out before exit.
  *
- * Usage: node --import tsx lab/client.ts <url> <interval-ms> <timeout-ms> <log-file>
+ * Usage: node --import tsx lab/client.ts <url> <interval-ms> <timeout-ms> <log-file> [new-connection|keep-alive]
  */
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { createWriteStream } from 'node:fs';
 import { formatAppLog, nowUs, type AppLogRecord } from './app-log';
 
-const [url = 'http://10.244.1.10:8080/', intervalArg = '20', timeoutArg = '1000', logFile = '/dev/stdout'] =
+const [url = 'http://10.244.1.10:8080/', intervalArg = '20', timeoutArg = '1000', logFile = '/dev/stdout', mode = 'new-connection'] =
   process.argv.slice(2);
+if (mode !== 'new-connection' && mode !== 'keep-alive') throw new Error(`mode must be new-connection or keep-alive, not ${mode}`);
+// A timed-out request destroys its socket, so the pool opens a new connection for the next one.
+const agent = mode === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: 8 }) : false;
 const intervalMs = Number(intervalArg);
 const timeoutMs = Number(timeoutArg);
 const log = createWriteStream(logFile, { flags: 'a' });
@@ -36,7 +41,7 @@ function fire(): void {
     write({ ...r, timeUs: t, requestId, url, durationMs: (t - startUs) / 1000 });
     if (stopping && inFlight === 0) log.end(() => process.exit(0));
   };
-  const req = request(url, { agent: false, headers: { 'x-request-id': requestId } }, (res) => {
+  const req = request(url, { agent, headers: { 'x-request-id': requestId } }, (res) => {
     res.resume();
     res.on('end', () => finish({ outcome: 'ok', status: res.statusCode ?? 0 }));
   });

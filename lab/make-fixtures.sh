@@ -11,7 +11,7 @@
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$LAB_DIR")
-SCENARIOS=${*:-frr bird fast-fib quiet cpu-throttle}
+SCENARIOS=${*:-frr bird fast-fib quiet cpu-throttle keepalive}
 
 export LAB_INTERVAL_MS=100 LAB_WARMUP_S=3 LAB_GAP_S=8 LAB_QUIET_S=15 LAB_SNAPLEN=128
 export LAB_RESTARTS="TERM:1.5 KILL:2"

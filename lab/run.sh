@@ -19,7 +19,7 @@ die() { echo "lab: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, packet capture): sudo $0 $SCENARIO"
 
 # Defaults, overridden by the scenario file and then by the environment (LAB_GAP_S=5 lab/run.sh ...).
-ACCESS=frr FIB_DELAY_MS=3000 RESTARTS="" CPU_QUOTA_US="" CPU_PERIOD_US=100000 CPU_BURST_S=2 CPU_BURST_AT_S=0 MIN_GAP_S=0 MIN_WARMUP_S=0
+ACCESS=frr FIB_DELAY_MS=3000 RESTARTS="" CPU_QUOTA_US="" CPU_PERIOD_US=100000 CPU_BURST_S=2 CPU_BURST_AT_S=0 MIN_GAP_S=0 MIN_WARMUP_S=0 CLIENT_MODE=new-connection
 # shellcheck source=/dev/null
 . "$SCENARIO_FILE"
 INTERVAL_MS=${LAB_INTERVAL_MS:-20}     # one request every 20 ms
@@ -105,7 +105,7 @@ trap 'exit 130' INT TERM
 say "scenario $SCENARIO: access=$ACCESS fib-delay=${FIB_DELAY_MS:-default}(ms) restarts='$RESTARTS'"
 topology_down # leftovers of a run killed with SIGKILL
 topology_up
-driver scenario "\"scenario\":\"$SCENARIO\",\"access\":\"$ACCESS\",\"fibDelayMs\":${FIB_DELAY_MS:-null},\"intervalMs\":$INTERVAL_MS,\"timeoutMs\":$TIMEOUT_MS,\"snaplen\":$SNAPLEN,\"podCidr\":\"$POD_CIDR\",\"podIp\":\"$POD_IP\",\"clientIp\":\"$CLIENT_IP\""
+driver scenario "\"scenario\":\"$SCENARIO\",\"access\":\"$ACCESS\",\"fibDelayMs\":${FIB_DELAY_MS:-null},\"intervalMs\":$INTERVAL_MS,\"clientMode\":\"$CLIENT_MODE\",\"timeoutMs\":$TIMEOUT_MS,\"snaplen\":$SNAPLEN,\"podCidr\":\"$POD_CIDR\",\"podIp\":\"$POD_IP\",\"clientIp\":\"$CLIENT_IP\""
 
 frr_start core $NS_CORE "$(core_bgp_config)" "$FIB_DELAY_MS"
 case $ACCESS in
@@ -146,7 +146,7 @@ CAPTURE_PIDS+=($!)
 sleep 1
 driver load-start
 (cd "$REPO" && exec ip netns exec $NS_CLIENT "${TSX[@]}" lab/client.ts "http://$POD_IP:$POD_PORT/api/orders" \
-  "$INTERVAL_MS" "$TIMEOUT_MS" "$OUT/logs/client-app.log") &
+  "$INTERVAL_MS" "$TIMEOUT_MS" "$OUT/logs/client-app.log" "$CLIENT_MODE") &
 CLIENT_PID=$!
 [ -n "$CPU_QUOTA_US" ] && { sleep 1; cpu_burst "$CPU_BURST_S"; driver cpu-burst "\"seconds\":$CPU_BURST_S"; }
 sleep "$WARMUP_S"

@@ -84,6 +84,7 @@ const truth = {
     access: scenario.access,
     fibDelayMs: scenario.fibDelayMs,
     requestIntervalMs: scenario.intervalMs,
+    clientMode: scenario.clientMode ?? 'new-connection',
     requestTimeoutMs: scenario.timeoutMs,
     snaplen: scenario.snaplen,
     podCidr: scenario.podCidr,
