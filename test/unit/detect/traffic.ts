@@ -16,6 +16,8 @@ export interface TestFrame {
   timeUs: number;
   data: Uint8Array;
   interfaceId?: number;
+  /** LINKTYPE_* of the frame (default 1, Ethernet). */
+  linkType?: number;
 }
 
 /** 2026-11-24T10:00:00Z in µs. */
@@ -85,7 +87,7 @@ export function run(frames: TestFrame[], opts: LoopDetectorOptions & { stallThre
   const pkt = createDecodedPacket();
   const kinds: SightingKind[] = [];
   sorted.forEach((f, i) => {
-    decodeFrame(f.data, 1, pkt);
+    decodeFrame(f.data, f.linkType ?? 1, pkt);
     const kind = detector.observe({ number: i + 1, section: 0, interfaceId: f.interfaceId ?? 0 }, f.timeUs, pkt, f.data);
     kinds.push(kind);
     if (kind !== SightingKind.Replica && kind !== SightingKind.Duplicate) impact.observe(i + 1, f.timeUs, pkt, f.data);
