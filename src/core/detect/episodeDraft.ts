@@ -99,7 +99,9 @@ export class EpisodeDraft {
 
   /**
    * The loop's hop count: the most frequent TTL decrease between two sightings in the same direction.
-   * Decreases of 1 only count when nothing larger was seen (links without MACs, where direction is unknown).
+   * Only decreases of 1 happen where the direction is unknown (links without MACs) and the packet was seen
+   * going both ways: a link is crossed both ways only by a loop between its two ends (a router forwards a
+   * destination one way only), so that is a 2-hop loop.
    */
   ttlStep(): number {
     let best = 0;
@@ -110,7 +112,7 @@ export class EpisodeDraft {
         bestCount = count;
       }
     }
-    return best > 0 ? best : this.steps.size > 0 ? Math.min(...this.steps.keys()) : 0;
+    return best > 0 ? best : this.steps.size > 0 ? 2 : 0;
   }
 
   /** Looped packets whose TTL ran out in the loop: last seen with a TTL that cannot survive one more pass. */

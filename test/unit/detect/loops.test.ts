@@ -126,13 +126,13 @@ describe('loop detector: real loops', () => {
     assert.deepEqual(episodes[0]!.macPairs.map((m) => m.srcMac).sort(), ['02:00:00:00:00:01', '02:00:00:00:00:02']);
   });
 
-  it('on a link without MAC addresses (raw IP) needs 4 sightings, and can only say TTL step 1', () => {
+  it('on a link without MAC addresses (raw IP) needs 4 sightings; TTL - 1 each time means a 2-hop loop seen both ways', () => {
     const LINKTYPE_RAW = 101;
     const raw = (frames: TestFrame[]) => frames.map((f) => ({ ...f, data: f.data.subarray(14), linkType: LINKTYPE_RAW }));
     const loop = raw(Array.from({ length: 5 }, (_, i) => loopSightings(looped(i), T0 + i * 10_000)).flat());
     const { episodes } = run(loop);
     assert.equal(episodes.length, 1);
-    assert.deepEqual([episodes[0]!.ttlStep, episodes[0]!.loopedPackets], [1, 5]);
+    assert.deepEqual([episodes[0]!.ttlStep, episodes[0]!.loopedPackets], [2, 5]);
     assert.deepEqual(episodes[0]!.macPairs, [{ srcMac: '', dstMac: '', sightings: 5 * 63 }]);
     const threeEach = raw(Array.from({ length: 5 }, (_, i) => loopSightings(looped(i), T0 + i * 10_000, { lastTtl: 61 })).flat());
     assert.equal(run(threeEach).episodes.length, 0);
