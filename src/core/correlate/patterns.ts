@@ -114,8 +114,8 @@ export function findPatterns(inp: PatternInputs): ChainPattern[] {
       subjects: [...new Set(chains.map((c) => c.subject))],
       test: test
         ? `${test.permutations} placements of the ${test.restarts} restarts at random over the ${byLoops ? 'captured' : 'logged'} time ` +
-          `(seed ${inp.seed}); statistic: sum of each restart's lag to the next ${byLoops ? 'loop' : 'peer down'}, capped at ` +
-          `${WINDOWS.significanceCapUs / 1e6} s`
+          `(seed ${inp.seed}); statistic: sum of log(lag + 10 ms) from each restart to the next ${byLoops ? 'loop' : 'peer down'}, ` +
+          `lags capped at ${WINDOWS.significanceCapUs / 1e6} s`
         : 'not tested: fewer than two restarts inside the time covered by the data',
     };
     for (const c of chains) c.patternId = pattern.id;

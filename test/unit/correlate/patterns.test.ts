@@ -35,6 +35,19 @@ describe('correlate: patterns and significance', () => {
     assert.ok(a! < 0.05 && c! < 0.05);
   });
 
+  it('stays significant when one of the restarts led to no loop (a graceful restart)', () => {
+    const { events, loops, stalls } = lab([
+      { at: 5, outageS: 3 },
+      { at: 19, noLoop: true, outageS: 3 },
+      { at: 33, outageS: 3 },
+      { at: 47, outageS: 3 },
+    ]);
+    const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 60)] });
+    const p = r.patterns.find((x) => x.shape.includes('loop'))!;
+    assert.equal(p.occurrences, 3);
+    assert.ok(p.significant, p.summary);
+  });
+
   it('does not make a pattern of one coincidence', () => {
     const { events, loops, stalls } = lab([{ at: 2 }]);
     const r = correlate({ events, loops, impact: impact(stalls), inputs: [capture(0, 30)] });
