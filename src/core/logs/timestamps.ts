@@ -59,18 +59,78 @@ export function offsetMinutes(text: string | undefined): number | undefined {
 /** Zone abbreviations that mean exactly one offset everywhere. Others (CST, IST, HKT...) are ambiguous or regional: the file's zone is used and a note says so. */
 const FIXED_ABBREVIATIONS: Record<string, number> = { UTC: 0, GMT: 0, UT: 0, Z: 0 };
 
-const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,12}))?\s?(Z|[+-]\d\d(?::?\d\d)?)?$/;
-
 /** ISO-8601 / RFC 3339 date-time, 'T' or space separated, '.' or ',' fraction, optional zone. */
 export function parseIsoStamp(text: string): Stamp | undefined {
-  const m = ISO_RE.exec(text);
-  if (!m) return undefined;
-  const s: Stamp = {
-    year: Number(m[1]), month: Number(m[2]), day: Number(m[3]),
-    hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), nanos: nanosFromFraction(m[7]),
-  };
-  if (m[8]) s.offsetMin = offsetMinutes(m[8]);
-  return validStamp(s) ? s : undefined;
+  const r = scanIsoStamp(text, 0);
+  return r && r.end === text.length ? r.stamp : undefined;
+}
+
+/** Two ASCII digits at i as a number, or -1. */
+function digits2(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Reads an ISO-8601 date-time starting at `start` (what ISO_STAMP_SRC matches) and says where it ends.
+ * Hand-written because it runs once per line of most logs: no regular expression, no substrings.
+ */
+export function scanIsoStamp(t: string, start: number): { stamp: Stamp; end: number } | undefined {
+  const i = start;
+  const c1 = digits2(t, i);
+  const c2 = digits2(t, i + 2);
+  if (c1 < 0 || c2 < 0 || t.charCodeAt(i + 4) !== 45 || t.charCodeAt(i + 7) !== 45) return undefined;
+  const month = digits2(t, i + 5);
+  const day = digits2(t, i + 8);
+  const sep = t.charCodeAt(i + 10);
+  if (month < 0 || day < 0 || (sep !== 84 && sep !== 32)) return undefined;
+  const hour = digits2(t, i + 11);
+  const minute = digits2(t, i + 14);
+  const second = digits2(t, i + 17);
+  if (hour < 0 || minute < 0 || second < 0 || t.charCodeAt(i + 13) !== 58 || t.charCodeAt(i + 16) !== 58) return undefined;
+  let p = i + 19;
+  let nanos = 0;
+  const fc = t.charCodeAt(p);
+  if (fc === 46 || fc === 44) {
+    let q = p + 1;
+    let n = 0;
+    let scale = 100_000_000;
+    while (q < t.length && q - p <= 12) {
+      const d = t.charCodeAt(q) - 48;
+      if (d < 0 || d > 9) break;
+      if (scale >= 1) n += d * scale;
+      scale /= 10;
+      q++;
+    }
+    if (q === p + 1 || q - p > 13) return undefined;
+    nanos = Math.round(n);
+    p = q;
+  }
+  const s: Stamp = { year: c1 * 100 + c2, month, day, hour, minute, second, nanos };
+  // Zone: 'Z', or ±hh, ±hhmm, ±hh:mm, maybe after one space.
+  let z = p;
+  if (t.charCodeAt(z) === 32) z++;
+  const zc = t.charCodeAt(z);
+  if (zc === 90) {
+    s.offsetMin = 0;
+    p = z + 1;
+  } else if (zc === 43 || zc === 45) {
+    const hh = digits2(t, z + 1);
+    if (hh >= 0 && hh <= 18) {
+      let q = z + 3;
+      let mm = 0;
+      const colon = t.charCodeAt(q) === 58 ? 1 : 0;
+      const m2 = digits2(t, q + colon);
+      if (m2 >= 0 && m2 < 60) {
+        mm = m2;
+        q += colon + 2;
+      }
+      s.offsetMin = (zc === 45 ? -1 : 1) * (hh * 60 + mm);
+      p = q;
+    }
+  }
+  return validStamp(s) ? { stamp: s, end: p } : undefined;
 }
 
 /** A regular-expression source matching what parseIsoStamp accepts (for use inside line patterns). */

@@ -137,7 +137,11 @@ export function latencyOf(message: string): number | undefined {
   return l ? toMs(Number(l[1]), l[2]) : undefined;
 }
 
+/** Words every pattern above contains: one scan rules out most lines before the precise patterns run. */
+const ANY_SYMPTOM = /time|Time|TIME|deadline|UNREACH|ECONN|EPIPE|route to host|unreachable|refused|reset|healthy upstream/;
+
 export const appClassifier: Classifier = (message) => {
+  if (!ANY_SYMPTOM.test(message)) return undefined;
   const timeout = TIMEOUT_PATTERNS.some((re) => re.test(message));
   if (!timeout && !FAILURE_PATTERNS.test(message)) return undefined;
   const c: Classification = { kind: timeout ? 'request-timeout' : 'request-failed' };

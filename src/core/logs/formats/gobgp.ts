@@ -20,14 +20,16 @@ export function logrusRecord(fields: Map<string, string>, timeKey: string, textF
     format: isGobgp ? (textFormat ? 'gobgp-text' : 'gobgp-json') : textFormat ? 'logfmt' : 'json',
     message: msg,
   };
-  const extras: string[] = [];
-  for (const [k, v] of fields) if (k !== timeKey && k !== 'level' && k !== 'msg' && k !== 'message') extras.push(`${k}=${v}`);
-  if (extras.length) rec.message = `${msg} ${extras.join(' ')}`;
   if (isGobgp) {
     rec.process = 'gobgpd';
     rec.final = true;
     Object.assign(rec, gobgpDecision(msg, fields));
+    // GoBGP lines are decided here: the message with its fields only matters for events.
+    if (!rec.kind) return rec;
   }
+  const extras: string[] = [];
+  for (const [k, v] of fields) if (k !== timeKey && k !== 'level' && k !== 'msg' && k !== 'message') extras.push(`${k}=${v}`);
+  if (extras.length) rec.message = `${msg} ${extras.join(' ')}`;
   return rec;
 }
 

@@ -5,11 +5,10 @@
  * and Go's `log` package shape `2026/11/24 10:00:01 message`.
  */
 import type { FormatContext, LineFormat, LogRecord } from '../types';
-import { ISO_STAMP_SRC, parseIsoStamp, stampOf } from '../timestamps';
+import { scanIsoStamp, stampOf } from '../timestamps';
 import type { Stamp } from '../timestamps';
 import { severityFromWord } from './common';
 
-const ISO_LINE = new RegExp(`^\\[?(${ISO_STAMP_SRC})\\]?(?:\\s+|$)(.*)$`);
 const LEVEL = /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]?:?\s+(.*)$/i;
 /** Go's standard `log` package and others: `2026/11/24 10:00:01[.123456] message`. */
 const SLASHED = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (.*)$/;
@@ -21,21 +20,27 @@ export function createIsoFormat(): LineFormat {
   return {
     name: 'iso',
     parse(line: string, ctx: FormatContext): LogRecord | undefined {
-      const m = ISO_LINE.exec(line);
-      if (!m) return slashed(line);
-      const stamp = parseIsoStamp(m[1]);
-      if (!stamp) return undefined;
-      const rest = m[2];
+      const bracket = line.charCodeAt(0) === 91 /* [ */ ? 1 : 0;
+      const scanned = scanIsoStamp(line, bracket);
+      if (!scanned) return slashed(line);
+      const { stamp } = scanned;
+      let p = scanned.end;
+      if (bracket && line.charCodeAt(p) === 93 /* ] */) p++;
+      const after = line.charCodeAt(p);
+      if (p < line.length && after !== 32 && after !== 9) return undefined;
+      const timeText = line.slice(bracket, scanned.end);
+      while (line.charCodeAt(p) === 32 || line.charCodeAt(p) === 9) p++;
+      const rest = line.slice(p);
       // kubectl logs --timestamps: RFC 3339 with 'T' and a zone, then the container's own line.
-      if (RFC3339_T.test(m[1]) && INNER_START.test(rest)) {
+      if (INNER_START.test(rest) && RFC3339_T.test(timeText)) {
         const inner = ctx.parseInner(rest);
         if (inner) {
-          const rec: LogRecord = { ...inner, stamp, timeText: m[1], format: 'kubectl-timestamps' };
+          const rec: LogRecord = { ...inner, stamp, timeText, format: 'kubectl-timestamps' };
           delete rec.lastStamp;
           return rec;
         }
       }
-      return withLevel(stamp, m[1], 'iso', rest);
+      return withLevel(stamp, timeText, 'iso', rest);
     },
   };
 }

@@ -130,11 +130,15 @@ const KUBE_RULES: KubeRule[] = [
   { re: /^Shutting down (?:the controllers|kube-router|all controllers)|Received signal terminated|"Shutting down"/, kind: 'process-restart', toState: 'stopping' },
 ];
 
+/** Words every rule above contains: one scan rules out the chatter before the rules run. */
+const ANY_KUBE = /[Pp]robe|Back-off|Killing|SyncLoop|Evict|Container(?:Died|Started)|kube-router|Shutting down|signal terminated/;
+
 export const kubeClassifier: Classifier = (message, rec) => {
   if (rec.format !== 'klog' && rec.format !== 'cri' && rec.format !== 'docker-json' && !message.includes('pod=')) {
     // Kubelet messages are klog; elsewhere only the unmistakable ones count.
     if (!/Back-off restarting failed container|failed (?:liveness|startup) probe, will be restarted/.test(message)) return undefined;
   }
+  if (!ANY_KUBE.test(message)) return undefined;
   for (const r of KUBE_RULES) {
     if (!r.re.test(message)) continue;
     const c: Classification = { kind: r.kind, ...kubeObjectFields(message) };
