@@ -7,7 +7,8 @@
  *
  * Outcomes of a job, as the `result` promise reports them:
  *  - resolves with the Report (or CaptureSummary);
- *  - rejects with AnalysisCancelledError after cancel() (cooperative abort, or terminate after a grace period);
+ *  - rejects with AnalysisCancelledError as soon as cancel() is called (the thread then stops by itself, or is
+ *    terminated after a grace period);
  *  - rejects with AnalysisFailedError when the core threw (a bug or an unreadable input it could not turn into a problem);
  *  - rejects with WorkerCrashedError when the thread died: out of memory (resourceLimits) or an uncaught error.
  */
@@ -62,7 +63,10 @@ export interface JobHandle<T> {
   readonly id: number;
   /** Settles once: with the result, or with one of the errors above. */
   readonly result: Promise<T>;
-  /** Asks the job to stop; resolves when its thread is gone. Safe to call more than once or after the end. */
+  /**
+   * Stops the job: `result` rejects with AnalysisCancelledError at once; the returned promise resolves when the
+   * thread is gone. Safe to call more than once or after the end.
+   */
   cancel(): Promise<void>;
   readonly done: boolean;
 }
@@ -73,7 +77,8 @@ export interface AnalyzeJobOptions {
 
 const DEFAULT_CANCEL_GRACE_MS = 50;
 
-type Settle<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
+/** `keepThread`: settle now but let the thread wind down by itself (cancel's grace period). */
+type Settle<T> = { resolve: (v: T) => void; reject: (e: Error, keepThread?: boolean) => void };
 
 export class AnalysisWorkerClient {
   private nextId = 1;
@@ -124,6 +129,7 @@ export class AnalysisWorkerClient {
     const t0 = performance.now();
     let settled = false;
     let cancelRequested = false;
+    let threadExited = false;
     let worker: Worker | null = null;
     let exited: Promise<void> = Promise.resolve();
     let settle!: Settle<T>;
@@ -136,11 +142,11 @@ export class AnalysisWorkerClient {
           resolve(v);
           void stopThread();
         },
-        reject: (e) => {
+        reject: (e, keepThread = false) => {
           if (settled) return;
           settled = true;
           reject(e);
-          void stopThread();
+          if (!keepThread) void stopThread();
         },
       };
     });
@@ -170,6 +176,7 @@ export class AnalysisWorkerClient {
     let lastError: Error | null = null;
     exited = new Promise<void>((resolveExit) => {
       w.on('exit', (code) => {
+        threadExited = true;
         this.jobs.delete(id);
         this.log(`job ${id}: worker exited (code ${code}) after ${(performance.now() - t0).toFixed(0)} ms`);
         if (cancelRequested) settle.reject(new AnalysisCancelledError(id));
@@ -187,30 +194,36 @@ export class AnalysisWorkerClient {
     });
     w.on('message', (msg: WorkerToHost) => {
       if (msg.jobId !== id) return;
-      if (msg.type === 'cancelled') settle.reject(new AnalysisCancelledError(id));
-      else if (msg.type === 'failed') {
+      if (msg.type === 'cancelled') {
+        settle.reject(new AnalysisCancelledError(id));
+        void stopThread();
+      } else if (msg.type === 'failed') {
         this.log(`job ${id}: failed: ${msg.error.stack ?? msg.error.message}`);
         settle.reject(new AnalysisFailedError(msg.error));
       } else onMessage(msg, settle);
     });
 
+    /**
+     * The job ends for the caller at once (the progress notification closes, a new analysis may start); the
+     * thread gets the abort signal and `cancelGraceMs` to stop by itself, then is terminated.
+     */
     const cancel = async (): Promise<void> => {
-      if (settled) return stopThread();
+      if (settled && !cancelRequested) return stopThread();
       if (!cancelRequested) {
         cancelRequested = true;
         this.log(`job ${id}: cancel requested`);
         w.postMessage({ type: 'cancel', jobId: id } satisfies HostToWorker);
+        settle.reject(new AnalysisCancelledError(id), true);
         const grace = this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
         const timer = setTimeout(() => {
-          if (!settled) {
+          if (!threadExited) {
             this.log(`job ${id}: did not stop within ${grace} ms, terminating its worker`);
             void w.terminate();
           }
         }, grace);
-        exited.finally(() => clearTimeout(timer));
+        void exited.finally(() => clearTimeout(timer));
       }
-      await result.catch(() => undefined);
-      await stopThread();
+      await exited;
     };
 
     this.jobs.set(id, { cancel });
