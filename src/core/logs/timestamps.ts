@@ -42,7 +42,12 @@ export function monthFromName(name: string): number | undefined {
 /** "123" -> 123_000_000 ns; digits beyond 9 are dropped (no rounding: the written value is never moved forward). */
 export function nanosFromFraction(digits: string | undefined): number {
   if (!digits) return 0;
-  return Number((digits + '000000000').slice(0, 9));
+  let n = 0;
+  for (let i = 0; i < 9; i++) {
+    const d = i < digits.length ? digits.charCodeAt(i) - 48 : 0;
+    n = n * 10 + (d >= 0 && d <= 9 ? d : 0);
+  }
+  return n;
 }
 
 /** "Z", "+08:00", "+0800", "-05", "UTC+2" -> minutes east of UTC; undefined if not an offset. */

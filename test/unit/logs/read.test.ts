@@ -133,6 +133,13 @@ describe('logs/read', () => {
     assert.match(r.summary.problems[0].message, /never completed/);
   });
 
+  it('takes no severity from words that are Object properties (constructor, __proto__)', () => {
+    const r = parseLogLines(['[2026-11-24 10:00:01] constructor Peer Down Key=10.0.0.1', '[2026-11-24 10:00:02] __proto__ Peer Up'], 'x', {
+      customFormats: [{ name: 'p', pattern: String.raw`^\[(?<time>[^\]]+)\] (?<level>\S+) (?<msg>.*)$` }],
+    });
+    assert.deepEqual(r.events.map((e) => [e.kind, e.severity]), [['bgp-peer-down', 'info'], ['bgp-peer-up', 'info']]);
+  });
+
   it('reports a custom format without a time group, naming it, and reads the file without it', () => {
     const r = parseLogLines([FRR_DOWN], 'x', { customFormats: [{ name: 'mine', pattern: '^(?<msg>.*)$' }] });
     assert.equal(r.events.length, 1);

@@ -14,7 +14,10 @@ const SEVERITY_WORDS: Record<string, Severity> = {
 /** "INFO", "warn", "E", "<ERR>" -> severity; undefined for anything else. */
 export function severityFromWord(word: string | undefined): Severity | undefined {
   if (!word) return undefined;
-  return SEVERITY_WORDS[word.replace(/[<>[\]]/g, '').toLowerCase()];
+  // Most logs write the word plainly and in one case: look it up before normalising.
+  if (Object.hasOwn(SEVERITY_WORDS, word)) return SEVERITY_WORDS[word];
+  const w = word.replace(/[<>[\]]/g, '').toLowerCase();
+  return Object.hasOwn(SEVERITY_WORDS, w) ? SEVERITY_WORDS[w] : undefined;
 }
 
 /** syslog severity number 0..7 (RFC 5424 table) -> severity. */
@@ -28,7 +31,8 @@ export function parseLogfmt(text: string): Map<string, string> {
   const re = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
-    out.set(m[1], m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]);
+    const quoted = m[2];
+    out.set(m[1], quoted === undefined ? m[3] : quoted.includes('\\') ? quoted.replace(/\\(.)/g, '$1') : quoted);
   }
   return out;
 }

@@ -76,7 +76,7 @@ export function parseH3cFraming(line: string): LogRecord | undefined {
 export function normaliseBgpState(s: string): string {
   const v = s.replace(/^BGP_FSM_/i, '').replace(/[\s_-]/g, '').toLowerCase();
   const numeric: Record<string, string> = { '1': 'idle', '2': 'connect', '3': 'active', '4': 'opensent', '5': 'openconfirm', '6': 'established' };
-  return numeric[v] ?? v;
+  return Object.hasOwn(numeric, v) ? numeric[v] : v;
 }
 
 /** From -> to: leaving Established is a peer-down, reaching it a peer-up, anything else a state change. */
