@@ -200,8 +200,9 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
   if (avail >= 24) l.srcOffset = off + 8;
   if (avail >= 40) l.dstOffset = off + 24;
   if (avail < 40) return stopShort(out, d, off, end, 'IPv6 header');
-  // Payload length 0 means a jumbogram / BIG TCP packet: it runs to the end of the captured bytes.
-  const pktEnd = l.lengthField === 0 ? end : Math.min(end, off + 40 + l.lengthField);
+  // Payload length 0 is a jumbogram (BIG TCP) only with a hop-by-hop header, whose Jumbo Payload option is checked
+  // below; otherwise Wireshark gives the next header an empty payload.
+  const pktEnd = l.lengthField === 0 ? (l.proto === 0 ? end : off + 40) : Math.min(end, off + 40 + l.lengthField);
   l.payloadEnd = pktEnd;
   let nh = l.proto;
   let p = off + 40;

@@ -367,8 +367,10 @@ function decodeIpnet(d: Uint8Array, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'ipnet');
   if (end < 24) return stopShort(out, d, 0, end, 'IPNET header');
   const family = d[1]!;
-  if (family === 2) return decodeIpv4(d, 24, end, out, 0, false);
-  if (family === 26) return decodeIpv6(d, 24, end, out, 0, false);
+  // The header's data length bounds the packet (Wireshark gives IP no more than that).
+  const payloadEnd = Math.min(end, 24 + u32(d, 4));
+  if (family === 2) return decodeIpv4(d, 24, payloadEnd, out, 0, false);
+  if (family === 26) return decodeIpv6(d, 24, payloadEnd, out, 0, false);
   stopAt(out, StopReason.Unsupported, 24, `IPNET family ${family} not decoded`);
 }
 

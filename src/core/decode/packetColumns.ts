@@ -148,7 +148,8 @@ export function fillPacketCells(frame: Frame, p: DecodedPacket, pcapng: boolean,
   // Wireshark reads both ports before showing either, and sequence to window (16 bytes) before those fields.
   cells[k++] = bt >= 4 ? String(tcp!.srcPort) : '';
   cells[k++] = bt >= 4 ? String(tcp!.dstPort) : '';
-  cells[k++] = bt >= 16 ? String(tcp!.seq) : '';
+  // Inside an ICMP error's quoted packet Wireshark omits the raw sequence number (it shows ack and flags).
+  cells[k++] = bt >= 16 && !p.ipLayers[tcp!.ipIndex]!.quoted ? String(tcp!.seq) : '';
   // A header length below 20 is bogus: Wireshark stops after the sequence number.
   cells[k++] = bt >= 16 && tcp!.tcpHdrLen >= 20 ? String(tcp!.ack) : '';
   cells[k++] = bt >= 16 && tcp!.tcpHdrLen >= 20 ? String(tcp!.flags) : '';

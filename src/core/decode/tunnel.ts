@@ -144,10 +144,11 @@ function decodeGeneve(d: Uint8Array, off: number, end: number, out: DecodedPacke
 
 /** GTP-U version 1: G-PDUs (message type 255) carry an IP packet after the header and its extensions. */
 function decodeGtpU(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
+  const flags = d[off]!;
+  // Wireshark's GTP-U dissector refuses other versions (the payload is then plain data).
+  if (flags >> 5 !== 1) return stopAt(out, StopReason.Unsupported, off, `GTP version ${flags >> 5} not decoded`);
   pushProtocol(out, 'gtp');
   if (end - off < 8) return stopShort(out, d, off, end, 'GTP header');
-  const flags = d[off]!;
-  if (flags >> 5 !== 1) return stopAt(out, StopReason.Unsupported, off, `GTP version ${flags >> 5} not decoded`);
   let p = off + 8;
   if ((flags & 0x07) !== 0) {
     if (end - p < 4) return stopShort(out, d, p, end, 'GTP optional fields');

@@ -229,7 +229,7 @@ describe('decodeFrame: other link layers', () => {
     ['PPP with HDLC framing', 50, [0xff, 0x03, 0x00, 0x21], 'ppp:ip:udp'],
     ['PPP', 9, [0x00, 0x21], 'ppp:ip:udp'],
     ['Cisco HDLC', 104, [0x0f, 0x00, 0x08, 0x00], 'chdlc:ip:udp'],
-    ['IPNET', 226, [2, 2, 0, 0, ...new Array(20).fill(0)], 'ipnet:ip:udp'],
+    ['IPNET', 226, [2, 2, 0, 0, 0, 0, 0, 28, ...new Array(16).fill(0)], 'ipnet:ip:udp'],
     ['IPoIB', 242, [...new Array(40).fill(0x11), 0x08, 0x00, 0, 0], 'ipoib:ip:udp'],
     ['Frame Relay, Cisco encapsulation', 107, [0x80, 0xeb, 0x08, 0x00], 'fr:ip:udp'],
     ['Frame Relay, Q.933 NLPID', 107, [0x80, 0xeb, 0x03, 0xcc], 'fr:ip:udp'],
