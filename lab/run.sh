@@ -73,10 +73,10 @@ say() { printf '%s lab: %s\n' "$(date -u +%T.%3N)" "$*" >&2; }
 # stop_pids PID...: SIGTERM (tcpdump flushes its file, the client lets in-flight requests finish), then SIGKILL
 # whatever is still there after 3 s. Never waits longer: cleanup must not hang.
 stop_pids() {
-  local pid alive i
+  local pid alive
   [ $# -gt 0 ] || return 0
   kill "$@" 2>/dev/null || true
-  for i in $(seq 1 30); do
+  for _ in $(seq 1 30); do
     alive=""
     for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ -z "$alive" ] && break
@@ -118,6 +118,7 @@ esac
 if [ -n "$CPU_QUOTA_US" ]; then
   cpu_cgroup_create "$CPU_QUOTA_US" "$CPU_PERIOD_US"
   sleep 1 # the pod server's process must exist before it can be moved
+  # shellcheck disable=SC2046 # one pid per word
   cpu_cgroup_add $(ip netns pids $NS_POD)
   cpu_stat_logger_start "$OUT/logs/pod-cpu-stat.log"
 fi

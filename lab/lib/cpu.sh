@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A CPU quota on the pod, a sidecar that trips it, and cpu.stat snapshots: the red herring of the cpu-throttle
 # scenario. cgroup v2 (cpu.max) where the cpu controller is there, else cgroup v1 (cfs_quota_us). Sourced by run.sh.
 
@@ -48,7 +49,6 @@ cpu_stat_logger_start() {
 cpu_cgroup_remove() {
   [ -n "${CPU_STAT_LOGGER_PID:-}" ] && kill "$CPU_STAT_LOGGER_PID" 2>/dev/null
   [ -n "$CPU_CGROUP" ] && [ -d "$CPU_CGROUP" ] || return 0
-  local i
-  for i in 1 2 3 4 5; do rmdir "$CPU_CGROUP" 2>/dev/null && return 0; sleep 0.2; done
+  for _ in 1 2 3 4 5; do rmdir "$CPU_CGROUP" 2>/dev/null && return 0; sleep 0.2; done
   echo "lab: could not remove $CPU_CGROUP" >&2
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Routing daemons, the pod's HTTP server: config files and start/stop. Sourced by lab/run.sh after topology.sh.
 # Needs: $RUN (scratch dir for sockets, pids, configs), $OUT (where logs go).
 
@@ -123,9 +124,9 @@ gobgpd_start() {
   # Started with `ip netns exec` itself, not the in_ns function, so that $! is gobgpd's own pid (signals reach it).
   ip netns exec $NS_NODE unshare --uts sh -c 'hostname node-1; exec "$@"' gobgpd gobgpd -f "$RUN/node/gobgpd.toml" -p -l info --pprof-disable --api-hosts 127.0.0.1:50051 \
     >>"$OUT/logs/node-gobgpd.log" 2>&1 &
+  # shellcheck disable=SC2034 # read by run.sh
   GOBGPD_PID=$!
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     in_ns $NS_NODE gobgp -u 127.0.0.1 global rib add -a ipv4 $POD_CIDR nexthop $NODE_ACCESS_IP >/dev/null 2>&1 && return 0
     sleep 0.05
   done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Installs the Debian packages the lab needs when a command is missing. Sourced by lab/run.sh.
 
 # command -> Debian package that provides it

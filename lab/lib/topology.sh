@@ -1,4 +1,6 @@
+# shellcheck shell=bash
 # Network namespaces and veth links of the lab. Sourced by lab/run.sh.
+# shellcheck disable=SC2034 # the names and addresses are used by the scripts that source this one
 #
 #   client ── core (FRR, AS 65000) ── access (FRR or BIRD, AS 65001) ── node (gobgpd, AS 64512) ── pod
 #   10.0.1.2  10.0.1.1 | 10.0.12.1     10.0.12.2 | 10.0.23.1             10.0.23.2 | 10.244.1.1   10.244.1.10
