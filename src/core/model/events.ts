@@ -1,6 +1,18 @@
 /** Events from logs, as the Report carries them. Produced by core/logs. */
 import type { EpochMicros, IsoInstant } from './time';
 
+/**
+ * What a log line says happened. Lines that are none of these are counted (LogInputSummary.ignoredLines), not kept.
+ * - bgp-peer-down / bgp-peer-up: a BGP session left / reached Established (peer: the neighbor's address, or
+ *   peerName when the log names it only, as BIRD does). bgp-state-change: any other FSM transition.
+ * - process-restart: a daemon started or is stopping (toState 'started' | 'stopping' | 'exited' | 'restarting').
+ * - container-restart: kubelet restarting a container (probe-triggered kill, back-off, PLEG died/started, a
+ *   Terminated last state); pod-killed: a pod killed for good (eviction, OOM, deletion); probe-failed: a failed probe.
+ * - cpu-throttled: one sample interval of a CFS throttling counter (see throttledPeriods: 0 is data too).
+ * - request-timeout: a request that ran out of time (latencyMs: the time it waited, when written);
+ *   request-failed: a request that failed otherwise; slow-response: completed, but at or over the slow threshold.
+ * - other: a line of a user-defined format that no rule classifies, and Kubernetes Events of other reasons.
+ */
 export const EVENT_KINDS = [
   'bgp-peer-down',
   'bgp-peer-up',
@@ -11,7 +23,7 @@ export const EVENT_KINDS = [
   'probe-failed',
   'cpu-throttled',
   'request-timeout',
-  /** A request that failed without running out of time: host/network unreachable, connection refused or reset, no healthy upstream. */
+  /** Added in schema 1 (additive): host/network unreachable, connection refused or reset, no healthy upstream. */
   'request-failed',
   'slow-response',
   'other',
