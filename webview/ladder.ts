@@ -2,12 +2,14 @@
  * The TTL ladder of one loop episode: x = time, y = TTL. Hover shows the packet, click selects its replica
  * stream and lists the stream's sightings; arrow keys walk the sightings for keyboard users.
  */
+import { select, type Selection } from 'd3-selection';
+import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { EpisodeColumns } from './columns';
 import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
 import { drawLadder, timeToX, ttlToY, type LadderDrawStats, type Rect } from './ladderDraw';
 import { lowerBound, nearestPoint, visibleRange } from './lod';
 import type { Palette } from './theme';
-import { instantLabel, timeTicks } from './timeAxis';
+import { instantLabel, timeScale, timeTicks } from './timeAxis';
 import { formatDuration } from '../src/host/format';
 
 const MARGIN = { left: 40, right: 10, top: 10, bottom: 22 };
@@ -22,14 +24,21 @@ export class LadderView {
     class: 'ladder-canvas',
     tabindex: '0',
     role: 'img',
-    'aria-label': 'TTL ladder: time across, TTL up. Arrow keys move between sightings, Enter selects the packet, Escape clears.',
+    'aria-label':
+      'TTL ladder: time across, TTL up. Wheel or plus/minus zooms, drag pans. Arrow keys move between sightings, Enter selects the packet, Z zooms to it, Escape clears, 0 resets the zoom.',
   });
   private readonly legend = el('div', { class: 'legend' });
   private readonly list = el('div', { class: 'sightings', 'aria-live': 'polite' });
   private readonly live = el('div', { class: 'visually-hidden', 'aria-live': 'polite' });
   private cols: EpisodeColumns | null = null;
+  /** The window given by show() (the whole episode or the timeline's selection). */
+  private baseStartUs = 0;
+  private baseEndUs = 1;
+  /** The window drawn: the base window after the ladder's own zoom and pan. */
   private startUs = 0;
   private endUs = 1;
+  private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
+  private readonly canvasSel: Selection<HTMLCanvasElement, unknown, null, undefined>;
   private plot: Rect = { x: 0, y: 0, width: 1, height: 1 };
   private selectedStream = -1;
   /** Sighting under the keyboard cursor (index into the episode's columns), -1 = none. */
@@ -45,6 +54,57 @@ export class LadderView {
     this.canvas.addEventListener('pointerleave', () => (this.tooltip.hidden = true));
     this.canvas.addEventListener('click', (e) => this.click(e));
     this.canvas.addEventListener('keydown', (e) => this.key(e));
+    this.canvasSel = select(this.canvas);
+    // A loop's packet makes its 63 passes within milliseconds of a seconds-long episode: the staircases appear
+    // only when zoomed in, so the ladder zooms and pans on its own (x only).
+    this.zoomBehavior = zoom<HTMLCanvasElement, unknown>().on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
+      const base = timeScale(this.baseStartUs, this.baseEndUs, this.plot.width).range([this.plot.x, this.plot.x + this.plot.width]);
+      const [a, b] = e.transform.rescaleX(base).domain();
+      this.startUs = a!;
+      this.endUs = b!;
+      this.render();
+    });
+    this.canvasSel.call(this.zoomBehavior).on('dblclick.zoom', null);
+    this.canvas.addEventListener('dblclick', (e) => {
+      const i = this.pick(e);
+      if (i >= 0) this.zoomToStream(this.cols!.stream[i]!);
+      else this.resetZoom();
+    });
+  }
+
+  private configureZoom(): void {
+    const p = this.plot;
+    const span = Math.max(1, this.baseEndUs - this.baseStartUs);
+    this.zoomBehavior
+      .extent([[p.x, p.y], [p.x + p.width, p.y + p.height]])
+      .translateExtent([[p.x, -Infinity], [p.x + p.width, Infinity]])
+      // Down to ~20 µs across the plot: consecutive passes of a fast loop are microseconds apart.
+      .scaleExtent([1, Math.max(1, span / 20)]);
+  }
+
+  resetZoom(): void {
+    this.canvasSel.call(this.zoomBehavior.transform, zoomIdentity);
+  }
+
+  /** Zooms to [startUs, endUs] within the base window. */
+  zoomTo(startUs: number, endUs: number): void {
+    this.configureZoom();
+    const base = timeScale(this.baseStartUs, this.baseEndUs, this.plot.width).range([this.plot.x, this.plot.x + this.plot.width]);
+    const x0 = base(Math.max(this.baseStartUs, startUs));
+    const x1 = base(Math.min(this.baseEndUs, endUs));
+    const k = this.plot.width / Math.max(1e-9, x1 - x0);
+    this.canvasSel.call(this.zoomBehavior.transform, zoomIdentity.translate(this.plot.x, 0).scale(k).translate(-x0, 0));
+  }
+
+  /** Zooms to one packet's sightings (with a margin), so its staircase is readable. */
+  private zoomToStream(stream: number): void {
+    const c = this.cols;
+    if (!c || stream < 0 || stream >= c.streamStart.length - 1) return;
+    const a = c.timeUs[c.byStream[c.streamStart[stream]!]!]!;
+    const b = c.timeUs[c.byStream[c.streamStart[stream + 1]! - 1]!]!;
+    const pad = Math.max(5, (b - a) * 0.1);
+    this.select(stream);
+    this.zoomTo(a - pad, b + pad);
   }
 
   setPalette(p: Palette): void {
@@ -62,11 +122,14 @@ export class LadderView {
     this.cols = cols;
     if (cols) {
       const pad = Math.max(1, (cols.episode.endUs - cols.episode.startUs) * 0.02);
-      this.startUs = startUs ?? cols.episode.startUs - pad;
-      this.endUs = endUs ?? cols.episode.endUs + pad;
+      this.baseStartUs = this.startUs = startUs ?? cols.episode.startUs - pad;
+      this.baseEndUs = this.endUs = endUs ?? cols.episode.endUs + pad;
     }
     this.describe();
-    this.render();
+    this.layoutPlot();
+    this.configureZoom();
+    // A new window starts unzoomed; the zoom event paints.
+    this.resetZoom();
   }
 
   private describe(): void {
@@ -101,10 +164,16 @@ export class LadderView {
     return d[direction % d.length]!;
   }
 
-  render(): void {
+  private layoutPlot(): number {
     const width = this.root.clientWidth || 600;
-    const { ctx, height } = fitCanvas(this.canvas, width, HEIGHT);
-    this.plot = { x: MARGIN.left, y: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: height - MARGIN.top - MARGIN.bottom };
+    this.plot = { x: MARGIN.left, y: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom };
+    return width;
+  }
+
+  render(): void {
+    const width = this.layoutPlot();
+    const { ctx } = fitCanvas(this.canvas, width, HEIGHT);
+    this.configureZoom();
     const c = this.cols;
     if (!c) {
       this.stats = { points: 0, marks: 0, detailed: false };
@@ -276,6 +345,10 @@ export class LadderView {
     } else if (e.key === 'Home') this.cursor = from;
     else if (e.key === 'End') this.cursor = to - 1;
     else if (e.key === 'Enter' && this.cursor >= 0) return void this.select(c.stream[this.cursor]!);
+    else if ((e.key === 'z' || e.key === 'Z') && this.cursor >= 0) return void this.zoomToStream(c.stream[this.cursor]!);
+    else if (e.key === '+' || e.key === '=') return void this.canvasSel.call(this.zoomBehavior.scaleBy, 2);
+    else if (e.key === '-') return void this.canvasSel.call(this.zoomBehavior.scaleBy, 0.5);
+    else if (e.key === '0') return void this.resetZoom();
     else if (e.key === 'Escape') {
       this.cursor = -1;
       this.tooltip.hidden = true;

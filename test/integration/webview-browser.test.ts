@@ -11,6 +11,7 @@ import { HOSTILE_HOST, HOSTILE_MESSAGE, syntheticReport } from '../browser/synth
 import type { Report } from '../../src/core/model';
 import { analyze } from '../../src/core/analyze';
 import { buildSnapshotHtml, makeNonce } from '../../src/host/webviewHtml';
+import { parseWebviewMessage, reportFiles } from '../../src/shared/webviewProtocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -50,6 +51,7 @@ describe('webview in headless Chromium', function () {
       const l = report.loops[0]!;
       // The 5th sighting of the episode: find it on screen through the page's own mapping.
       const i = 4;
+      await page.locator('canvas.ladder-canvas').scrollIntoViewIfNeeded();
       const p = await page.evaluate((k) => (window as any).__incidentLens.sightingClientPoint(k), i);
       assert.ok(p, 'sighting is on screen');
       await page.mouse.move(p.x, p.y);
@@ -62,6 +64,23 @@ describe('webview in headless Chromium', function () {
       await page.mouse.click(p.x, p.y);
       const rows = await page.locator('.sightings-table tbody tr').count();
       assert.equal(rows, stream.sightings);
+    });
+
+    it('zooms the ladder to a packet on double-click, drawing its staircase point by point', async () => {
+      const l = report.loops[0]!;
+      const i = 100;
+      const stream = l.streams[l.ladder.stream[i]!]!;
+      await page.locator('canvas.ladder-canvas').scrollIntoViewIfNeeded();
+      const p = await page.evaluate((k) => (window as any).__incidentLens.sightingClientPoint(k), i);
+      await page.mouse.dblclick(p.x, p.y);
+      const d = await drawn(page);
+      assert.ok(d.ladderPoints >= stream.sightings && d.ladderPoints < l.ladder.timeUs.length / 4, `${d.ladderPoints} points in view`);
+      assert.equal(d.ladderMarks, d.ladderPoints, 'few enough to draw each sighting as its own mark');
+      assert.equal(await page.locator('.sightings-table tbody tr').count(), stream.sightings);
+      // Double-click on empty space (above every TTL) resets the zoom.
+      const box = (await page.locator('canvas.ladder-canvas').boundingBox())!;
+      await page.mouse.dblclick(box.x + box.width - 20, box.y + 12);
+      assert.equal((await drawn(page)).ladderPoints, l.ladder.timeUs.length);
     });
 
     it('renders HTML and script from logs as literal text and never runs it', async () => {
@@ -130,6 +149,20 @@ describe('webview in headless Chromium', function () {
       const files = new Set(report.events.map((e) => e.source.file));
       assert.ok(files.has(after[0]!.file as string));
       assert.equal(await page.locator('.event-detail .detail-title').count(), 1);
+    });
+
+    it('exports the view as a PNG the host accepts (toolbar web component, real canvas pixels)', async () => {
+      const button = page.locator('vscode-button', { hasText: 'Export PNG' });
+      assert.equal(await button.evaluate((b) => b.shadowRoot !== null), true, 'the toolbar button is a live web component');
+      await button.click();
+      const m = (await posted(page)).filter((x) => x.type === 'export').at(-1);
+      assert.ok(m && m.format === 'png');
+      const parsed = parseWebviewMessage(m, reportFiles(report));
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.reason);
+      const png = Buffer.from(String(m.dataUrl).slice('data:image/png;base64,'.length), 'base64');
+      assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+      // Width of the image = the widest canvas (the page is 1400 px wide).
+      assert.ok(png.readUInt32BE(16) > 1000);
     });
 
     it('restores the saved view state (the episode shown) when the Report comes again', async () => {
