@@ -82,7 +82,8 @@ function findPeerDown(
     if (ctx.used.has(e)) continue;
     const match = matchPeer(e, o, who, ctx.book);
     if (!match) continue;
-    if (match.basis === 'time' && e.timeUs > o.hi + WINDOWS.peerDownByTimeUs) continue;
+    // By time alone, only a BGP speaker's restart explains a session drop (not a web pod's).
+    if (match.basis === 'time' && (!o.speaker || e.timeUs > o.hi + WINDOWS.peerDownByTimeUs)) continue;
     if (
       !best ||
       BASIS_RANK[match.basis]! < BASIS_RANK[best.match.basis]! ||

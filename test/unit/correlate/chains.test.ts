@@ -239,6 +239,15 @@ describe('correlate: chains', () => {
     assert.match(r.chains[0]!.summary, /1 failed in that window/);
   });
 
+  it('does not tie an unrelated session drop to the restart of something that is not a BGP speaker', () => {
+    const events = [
+      event('logs/node-1-kubelet.log', { kind: 'container-restart', timeUs: s(5), host: 'node-1', container: 'web', process: 'kubelet', message: 'Killing container web' }),
+      frrPeer(s(7), '10.0.99.2', false),
+    ];
+    const r = correlate({ events, loops: [], impact: impact(), inputs: [] });
+    assert.deepEqual(r.chains, []);
+  });
+
   it('does not tie a loop to the restart of something that is not a BGP speaker when no session dropped', () => {
     const events = [
       event('logs/node-1-kubelet.log', { kind: 'container-restart', timeUs: s(5), host: 'node-1', container: 'web', process: 'kubelet', message: 'Killing container web' }),
