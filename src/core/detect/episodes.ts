@@ -4,7 +4,7 @@
  * Report's LoopEpisode records.
  */
 import type { LadderColumns, LoopEpisode, MacPair, ReplicaStream } from '../model/loops';
-import { isoFromMicros } from '../model/time';
+import { isoOfCaptureTime } from './instant';
 import type { DirectionTable } from './directions';
 import { macText } from '../decode/text';
 import { EpisodeDraft, type EpisodeLimits } from './episodeDraft';
@@ -101,8 +101,8 @@ function renderEpisode(d: EpisodeDraft, ctx: EpisodeContext, limits: EpisodeBuil
   return {
     id: '',
     capture: ctx.capture,
-    start: isoFromMicros(d.startUs),
-    end: isoFromMicros(d.endUs),
+    start: isoOfCaptureTime(d.startUs),
+    end: isoOfCaptureTime(d.endUs),
     startUs: d.startUs,
     endUs: d.endUs,
     durationMs: (d.endUs - d.startUs) / 1000,
@@ -141,8 +141,8 @@ function renderStream(s: ReplicaStreamDraft): ReplicaStream {
     sightings: n,
     firstFrame: s.frame[0]!,
     lastFrame: s.frame[n - 1]!,
-    start: isoFromMicros(s.timeUs[0]!),
-    end: isoFromMicros(s.lastUs),
+    start: isoOfCaptureTime(s.timeUs[0]!),
+    end: isoOfCaptureTime(s.lastUs),
   };
   if (f.srcPort !== undefined) out.srcPort = f.srcPort;
   if (f.dstPort !== undefined) out.dstPort = f.dstPort;

@@ -8,7 +8,7 @@
  */
 import type { DecodedPacket } from '../decode/types';
 import type { FlowImpact, LoopEpisode, TcpStall } from '../model/loops';
-import { isoFromMicros } from '../model/time';
+import { isoOfCaptureTime } from './instant';
 import { ipv4Text, ipv6TextAt } from '../decode/text';
 import { PairHash } from './hash';
 import { TcpFlowState, type StallSpan } from './tcpFlow';
@@ -167,8 +167,8 @@ export class ImpactTracker {
         stalls.push({
           flow: this.hurt[f]!.label,
           capture: this.capture,
-          start: isoFromMicros(s),
-          end: isoFromMicros(e),
+          start: isoOfCaptureTime(s),
+          end: isoOfCaptureTime(e),
           startUs: s,
           durationMs: (e - s) / 1000,
           loops: [],

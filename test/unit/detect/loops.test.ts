@@ -244,6 +244,13 @@ describe('loop detector: look-alikes that are not loops', () => {
 });
 
 describe('loop detector on damaged packets', () => {
+  it('writes valid instants even for timestamps no Date can hold (damaged record headers)', () => {
+    const far = 2 ** 60;
+    const { episodes } = run(loopSightings(looped(1), far));
+    assert.equal(episodes.length, 1);
+    assert.match(episodes[0]!.start, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  });
+
   it('never throws on cut or bit-flipped frames and still returns well-formed episodes', () => {
     const base = Array.from({ length: 6 }, (_, i) => loopSightings(looped(i), T0 + i * 700, { firstTtl: 20 })).flat();
     fc.assert(
