@@ -329,7 +329,7 @@ export function linkChains(
     const ends = [loopEnd, peerUp?.timeUs].filter((x): x is number => x !== undefined);
     const windowEnd = ends.length ? Math.min(maxOf(ends, identity), nextAny) : windowStart;
     const symptoms = ends.length ? findSymptoms(ctx, windowStart, windowEnd, nextAny) : [];
-    const stalls = found ? findStalls(ctx, windowStart, windowEnd) : [];
+    const stalls = ends.length ? findStalls(ctx, windowStart, windowEnd) : [];
     for (const x of symptoms) ctx.used.add(x);
     for (const x of stalls) ctx.used.add(x);
 
