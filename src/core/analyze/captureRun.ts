@@ -72,11 +72,14 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
   };
 }
 
-/** JavaScript dates end in the year 275760; a damaged or synthetic timestamp beyond that has no ISO form. */
-const MAX_DATE_SEC = 8.64e12;
+/**
+ * The Report's instants run from 1970 to 2255 (four-digit years, microseconds exact in a number); a damaged or
+ * synthetic timestamp outside that is reported as unknown rather than as a malformed or thrown date.
+ */
+const MAX_REPORT_SEC = Math.floor(Number.MAX_SAFE_INTEGER / 1e6);
 
 function isoOrNull(t: { sec: number; nsec: number } | null | undefined): string | null {
-  return t && Math.abs(t.sec) <= MAX_DATE_SEC ? isoFromSecNsec(t.sec, t.nsec) : null;
+  return t && t.sec >= 0 && t.sec <= MAX_REPORT_SEC ? isoFromSecNsec(t.sec, t.nsec) : null;
 }
 
 function problemOf(p: CaptureProblem): InputProblem {
