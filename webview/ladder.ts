@@ -9,7 +9,7 @@ import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
 import { drawLadder, timeToX, ttlToY, type LadderDrawStats, type Rect } from './ladderDraw';
 import { lowerBound, nearestPoint, visibleRange } from './lod';
 import type { Palette } from './theme';
-import { instantLabel, timeScale, timeTicks } from './timeAxis';
+import { instantLabel, tickCount, timeScale, timeTicks } from './timeAxis';
 import { formatDuration } from '../src/host/format';
 
 const MARGIN = { left: 40, right: 10, top: 10, bottom: 22 };
@@ -213,7 +213,7 @@ export class LadderView {
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const tick of timeTicks(this.startUs, this.endUs, Math.max(2, Math.floor(p.width / 120)))) {
+    for (const tick of timeTicks(this.startUs, this.endUs, tickCount(ctx, p.width))) {
       const x = Math.round(timeToX(p, this.startUs, this.endUs, tick.us)) + 0.5;
       ctx.fillText(tick.label, x, p.y + p.height + 4);
     }

@@ -34,6 +34,11 @@ export function timeTicks(startUs: number, endUs: number, count: number): Tick[]
     .map((us) => ({ us, label: microLabel(us) }));
 }
 
+/** How many ticks fit across `width` px when each label is as wide as the widest form (µs) plus a gap. */
+export function tickCount(ctx: CanvasRenderingContext2D, width: number): number {
+  return Math.max(2, Math.floor(width / (ctx.measureText('00:00:00.000000').width + 28)));
+}
+
 /** "10:00:01.123456" */
 export function microLabel(us: number): string {
   const ms = Math.floor(us / 1000);

@@ -14,7 +14,7 @@ import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
 import { binColumns, binLanes, lowerBound } from './lod';
 import { PixelLayer, pixelColour } from './pixelLayer';
 import type { Palette } from './theme';
-import { instantLabel, timeScale, timeTicks } from './timeAxis';
+import { instantLabel, tickCount, timeScale, timeTicks } from './timeAxis';
 import { layoutRows, rowAt, rowOfLane, totalHeight, type Row } from './timelineLayout';
 
 const LABEL_WIDTH = 190;
@@ -232,7 +232,7 @@ export class TimelineView {
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 1;
     ctx.beginPath();
-    for (const tick of timeTicks(startUs, endUs, Math.max(2, Math.floor(this.width / 130)))) {
+    for (const tick of timeTicks(startUs, endUs, tickCount(ctx, this.width))) {
       const px = Math.round(x(tick.us)) + 0.5;
       ctx.moveTo(px, 16);
       ctx.lineTo(px, height);

@@ -63,15 +63,18 @@ async function main(): Promise<void> {
         for (const [k, value] of Object.entries(v)) document.documentElement.style.setProperty(`--vscode-${k}`, value);
       }, vars);
       await sendReport(page, report);
-      // Select the first loop's packet so the ladder shows a highlighted staircase and its sightings.
-      const p = await page.evaluate(() => (window as any).__incidentLens.sightingClientPoint(40));
-      if (p) await page.mouse.click(p.x, p.y);
       await page.mouse.move(0, 0);
       await page.locator('section.timeline').screenshot({ path: join(out, `timeline-${name}.png`) });
       await page.locator('canvas.ladder-canvas').screenshot({ path: join(out, `ladder-${name}.png`) });
+      // Double-click one packet: the ladder zooms to its staircase and lists its sightings.
+      await page.locator('canvas.ladder-canvas').scrollIntoViewIfNeeded();
+      const p = await page.evaluate(() => (window as any).__incidentLens.sightingClientPoint(40));
+      if (p) await page.mouse.dblclick(p.x, p.y);
+      await page.mouse.move(0, 0);
+      await page.locator('canvas.ladder-canvas').screenshot({ path: join(out, `ladder-packet-${name}.png`) });
       await page.screenshot({ path: join(out, `overview-${name}.png`), fullPage: true });
       await page.close();
-      console.log(`${name}: ${out}/{timeline,ladder,overview}-${name}.png`);
+      console.log(`${name}: ${out}/{timeline,ladder,ladder-packet,overview}-${name}.png`);
     }
   } finally {
     await browser.close();
