@@ -74,6 +74,8 @@ export interface RestartOccurrence {
   /** Why the instant is uncertain, when it is. */
   uncertainty?: string;
   lastUs: EpochMicros;
+  /** The latest start line's time, if any. */
+  lastStartUs?: EpochMicros;
   events: LogEvent[];
   phases: Set<RestartPhase>;
   host?: string;
@@ -96,9 +98,7 @@ function conflicts(o: RestartOccurrence, e: LogEvent): boolean {
  * happened before that start: a late observation (PLEG's ContainerDied up to 1 s late) of the same death.
  */
 function beginsNext(o: RestartOccurrence, e: LogEvent, phase: RestartPhase): boolean {
-  if (phase !== 'stop' || !o.phases.has('start')) return false;
-  const lastStart = maxOf(o.events.filter((x) => restartPhase(x) === 'start'), (x) => x.timeUs);
-  return stopBounds(e).lo > lastStart;
+  return phase === 'stop' && o.lastStartUs !== undefined && stopBounds(e).lo > o.lastStartUs;
 }
 
 /**
@@ -119,6 +119,7 @@ function occurrenceName(events: readonly LogEvent[]): string | undefined {
 function absorb(o: RestartOccurrence, e: LogEvent, phase: RestartPhase): void {
   o.events.push(e);
   o.phases.add(phase);
+  if (phase === 'start') o.lastStartUs = Math.max(o.lastStartUs ?? e.timeUs, e.timeUs);
   o.lastUs = Math.max(o.lastUs, e.timeUs);
   o.host ??= e.host;
   o.pod ??= e.pod;
