@@ -278,7 +278,7 @@ function writeConformanceDoc(files: number, rows: number, table: string, notes: 
     '10-12. File-level failures: row counts may differ where tshark itself stopped or fell back (listed below).',
     '',
     'Other Wireshark behaviours reproduced: `ip.dst` is the last hop of a loose/strict source route option; 802.1ad S-tag ids',
-    'are not `vlan.id`; a UDP length below 8 ends the dissection; an IPv6 option that runs past its header, a payload length 0',
+    'are not `vlan.id`; a UDP length below 8 ends the dissection; an IPv6 option that runs past the packet, a payload length 0',
     'without a Jumbo Payload option, or a fragment header in a payload-length-0 packet end it too.',
     '',
     '## Differential test against a local tshark',

@@ -144,10 +144,11 @@ const OPTIONS_OK = 0;
 const OPTIONS_JUMBO = 1;
 
 /**
- * Walks the option TLVs of a hop-by-hop or destination options header: OPTIONS_BAD when one runs past the header
- * (Wireshark stops there as malformed), OPTIONS_JUMBO when a Jumbo Payload option (0xC2) is present.
+ * Walks the option TLVs of a hop-by-hop or destination options header (ending at `end`): OPTIONS_BAD when one runs
+ * past the packet's bytes (`limit`; Wireshark stops there as malformed; past the header alone it reads on),
+ * OPTIONS_JUMBO when a Jumbo Payload option (0xC2) is present.
  */
-function walkOptions(d: Uint8Array, p: number, end: number): number {
+function walkOptions(d: Uint8Array, p: number, end: number, limit: number): number {
   let result = OPTIONS_OK;
   while (p < end) {
     const type = d[p]!;
@@ -157,11 +158,10 @@ function walkOptions(d: Uint8Array, p: number, end: number): number {
     }
     if (end - p < 2) return result; // a type byte alone at the end: Wireshark lets it pass
     const len = d[p + 1]!;
-    if (p + 2 + len > end) return OPTIONS_BAD;
     if (type === 0xc2) result = OPTIONS_JUMBO;
     // Wireshark reads a Home Address option's 16-byte address whatever its length field says.
     p += type === 0xc9 ? 18 : 2 + len;
-    if (p > end) return OPTIONS_BAD;
+    if (p > limit) return OPTIONS_BAD;
   }
   return result;
 }
@@ -227,7 +227,7 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
     }
     if (p + len > pktEnd) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
     if (nh === 0 || nh === 60) {
-      const opts = walkOptions(d, p + 2, p + len);
+      const opts = walkOptions(d, p + 2, p + len, pktEnd);
       if (opts === OPTIONS_BAD) return stopAt(out, StopReason.Malformed, p, `IPv6 ${name} option runs past its header`);
       // Payload length 0 with a hop-by-hop header is a jumbogram only if that header says how long it is.
       if (nh === 0 && l.lengthField === 0 && opts !== OPTIONS_JUMBO) {

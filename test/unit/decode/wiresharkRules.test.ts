@@ -71,8 +71,8 @@ describe('decoder rules that match Wireshark', () => {
     assert.equal(p.stop, StopReason.Malformed);
   });
 
-  it('an IPv6 option running past its extension header is malformed; a short Home Address option is read as 16 bytes', () => {
-    const overrun = [17, 0, 1, 2, 0, 0, 0xca, 0x90]; // dest opts: PadN, then an option of length 144
+  it('an IPv6 option running past the packet is malformed; a short Home Address option is read as 16 bytes', () => {
+    const overrun = [17, 0, 1, 2, 0, 0, 0xca, 0x90]; // dest opts: PadN, then an option of length 144 (past the 32-byte packet)
     assert.equal(decode(bytes(eth(0x86dd), ipv6(60, 16), overrun, udp(1, 2, 0))).stop, StopReason.Malformed);
     const hao = [17, 2, 1, 2, 0, 0, 0xc9, 0x01, ...new Array(16).fill(0)]; // HAO with length 1, 16 address bytes follow
     const p = decode(bytes(eth(0x86dd), ipv6(60, 32), hao, udp(1, 2, 0)));
