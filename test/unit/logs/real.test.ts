@@ -48,6 +48,19 @@ describe('logs: real daemon logs', () => {
     assert.equal(last?.kind, 'bgp-state-change');
   });
 
+  it('BIRD 2.0.12 without debug states: the NOTIFICATION lines are the peer-downs', async () => {
+    const r = await read('bird2-nodebug.log');
+    assert.deepEqual(r.events.map((e) => [e.kind, e.time, e.peerName ?? e.toState]), [
+      ['process-restart', '2026-11-25T08:28:09.962Z', 'started'],
+      ['bgp-peer-down', '2026-11-25T08:28:30.029Z', 'node_a'],
+      ['bgp-peer-down', '2026-11-25T08:28:41.042Z', 'node_a'],
+      ['process-restart', '2026-11-25T08:28:43.048Z', 'stopping'],
+    ]);
+    // With debug states on, the same NOTIFICATION lines are not counted again (bird2.log has them too).
+    const withStates = await read('bird2.log');
+    assert.equal(withStates.events.filter((e) => e.kind === 'bgp-peer-down').length, 3);
+  });
+
   it('gobgpd 3.10 JSON and --log-plain: Peer Up/Down with Key, start and stop of the daemon', async () => {
     const json = await read('gobgpd.json.log');
     assert.equal(json.summary.format, 'gobgp-json');

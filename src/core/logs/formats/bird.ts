@@ -3,6 +3,7 @@
  * `24-11-2026 10:00:01 <INFO> ...` (BIRD 1 default). Protocol state changes are logged with
  * `debug protocols { states }`; a BGP protocol goes up -> stop -> flush -> down -> start.
  * BIRD names sessions by protocol name, not address: the address comes from its "Connecting to" line when present.
+ * Without that debug option BIRD writes no state lines at all: then a NOTIFICATION line is the peer-down.
  */
 import type { Classification, Classifier, LineFormat, LogRecord } from '../types';
 import { stampOf } from '../timestamps';
@@ -11,6 +12,8 @@ import { severityFromWord } from './common';
 const BIRD_LINE = /^(?:(\d{4})-(\d\d)-(\d\d)|(\d\d)-(\d\d)-(\d{4})) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? <([A-Z]+)> (.*)$/;
 const STATE = /^([\w.-]+): State changed to (\w+)$/;
 const CONNECTING = /^([\w-]+): Connecting to (\S+)/;
+/** A BGP NOTIFICATION received from the peer or sent to it; either closes the session. */
+const NOTIFICATION = /^([\w-]+): (?:Received|Error): (.+)$/;
 /** Lines that only BGP protocols write; device/kernel/static protocols also log state changes. */
 const BGP_HINT = /^([\w-]+): (?:BGP session|Connect delayed|Connecting to|Received: |Sending |Incoming connection)/;
 
@@ -63,6 +66,15 @@ export function createBirdFormat(): LineFormat {
         const peer = address.get(proto);
         if (peer) rec.peer = peer;
         rec.severity = c.kind === 'bgp-state-change' ? 'info' : c.kind === 'bgp-peer-down' ? 'warning' : 'notice';
+      } else if (last.size === 0 && NOTIFICATION.test(message)) {
+        // Without `debug protocols { states }` BIRD writes no state lines; a NOTIFICATION received from the peer
+        // ("Received: ...") or sent to it ("Error: ...") is then the only sign that the session closed.
+        const n = NOTIFICATION.exec(message);
+        if (n) {
+          Object.assign(rec, { kind: 'bgp-peer-down', toState: 'down', peerName: n[1], severity: 'warning' });
+          const peer = address.get(n[1]);
+          if (peer) rec.peer = peer;
+        }
       } else if (message === 'Started' || /^BIRD [\d.]+ ready\.$/.test(message)) {
         rec.kind = 'process-restart';
         rec.toState = 'started';
