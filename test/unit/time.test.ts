@@ -14,3 +14,23 @@ describe('model/time', () => {
     assert.equal(isoFromMicros(us), '2100-01-01T00:00:00.999999Z');
   });
 });
+
+describe('model/time beyond the Date range', () => {
+  it('agrees with Date wherever Date can say it', () => {
+    for (const sec of [0, 951_782_400 /* 2000-02-29 */, 4_102_444_800, 253_402_300_799, -86_400, -62_135_596_800]) {
+      const viaDate = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+      assert.equal(isoFromSecNsec(sec, 0), viaDate, `sec ${sec}`);
+    }
+  });
+  it('prints year 10000 and later in the expanded form instead of cutting the seconds', () => {
+    assert.equal(isoFromSecNsec(253_402_300_800, 5), '+010000-01-01T00:00:00.000000005Z');
+  });
+  it('does not throw for 64-bit pcapng tick counts far outside Date (2^63 ns as seconds)', () => {
+    const iso = isoFromSecNsec(9_223_372_036, 854_775_807);
+    assert.equal(iso, '2262-04-11T23:47:16.854775807Z');
+    assert.match(isoFromSecNsec(2 ** 52, 0), /^\+\d{6,}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+  it('carries nanoseconds outside one second into the seconds', () => {
+    assert.equal(isoFromSecNsec(10, 1_500_000_000), '1970-01-01T00:00:11.500Z');
+  });
+});
