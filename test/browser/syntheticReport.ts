@@ -9,6 +9,7 @@ import {
   REPORT_SCHEMA_VERSION,
   isoFromMicros,
   type Chain,
+  type Evidence,
   type EventKind,
   type LogEvent,
   type LoopEpisode,
@@ -124,10 +125,10 @@ export function syntheticReport(o: SyntheticOptions): Report {
   const spanUs = Math.max(1, o.episodes) * gapUs;
   const raw: Omit<LogEvent, 'id'>[] = [];
   const line = new Map<string, number>();
-  const add = (kind: EventKind, timeUs: number, file: string, extra: Partial<LogEvent>, message: string): void => {
+  const add = (kind: EventKind, timeUs: number, file: string, extra: Partial<LogEvent>, message: string): Omit<LogEvent, 'id'> => {
     const n = (line.get(file) ?? 0) + 1;
     line.set(file, n);
-    raw.push({
+    return raw[raw.push({
       kind,
       time: isoFromMicros(timeUs),
       timeUs,
@@ -136,16 +137,18 @@ export function syntheticReport(o: SyntheticOptions): Report {
       severity: kind === 'bgp-peer-down' ? 'warning' : 'info',
       message,
       ...extra,
-    });
+    }) - 1]!;
   };
+  /** Chain steps point at their log events; ids are known once the events are sorted. */
+  const evidenceOf = new Map<Omit<LogEvent, 'id'>, Evidence[]>();
   const chains: Chain[] = [];
   // The incident: per episode, kube-router restarts on a node, the access router's peer goes down, the loop opens.
   loops.forEach((l, i) => {
     const node = `node-${(i % 4) + 1}`;
     const restart = l.startUs - 1_200_000;
     const down = l.startUs - 200_000;
-    add('process-restart', restart, `logs/${node}/kube-router.log`, { host: node, process: 'kube-router' }, 'Starting kube-router v2.1.0');
-    add('bgp-peer-down', down, 'logs/access/frr.log', { host: 'access', process: 'bgpd', peer: `10.0.3.${i % 4 + 2}` }, `%ADJCHANGE: neighbor 10.0.3.${i % 4 + 2} Down`);
+    const restartEvent = add('process-restart', restart, `logs/${node}/kube-router.log`, { host: node, process: 'kube-router' }, 'Starting kube-router v2.1.0');
+    const downEvent = add('bgp-peer-down', down, 'logs/access/frr.log', { host: 'access', process: 'bgpd', peer: `10.0.3.${i % 4 + 2}` }, `%ADJCHANGE: neighbor 10.0.3.${i % 4 + 2} Down`);
     add('bgp-peer-up', l.endUs + 300_000, 'logs/access/frr.log', { host: 'access', process: 'bgpd', peer: `10.0.3.${i % 4 + 2}` }, `%ADJCHANGE: neighbor 10.0.3.${i % 4 + 2} Up`);
     chains.push({
       id: `chain-${i + 1}`,
@@ -160,6 +163,8 @@ export function syntheticReport(o: SyntheticOptions): Report {
         { kind: 'timeouts', time: isoFromMicros(l.startUs + 1_000_000), timeUs: l.startUs + 1_000_000, lagMs: 1000, summary: 'timeouts', evidence: [] },
       ],
     });
+    evidenceOf.set(restartEvent, chains.at(-1)!.steps[0]!.evidence);
+    evidenceOf.set(downEvent, chains.at(-1)!.steps[1]!.evidence);
   });
   // The rest: client timeouts clustered in the loops, throttling samples, ordinary noise from several sources.
   const sources = ['kubelet', 'containerd', 'app', 'kube-proxy'];
@@ -179,6 +184,9 @@ export function syntheticReport(o: SyntheticOptions): Report {
   }
   raw.sort((a, b) => a.timeUs - b.timeUs);
   const events: LogEvent[] = raw.map((e, i) => ({ id: `ev-${i + 1}`, ...e }));
+  raw.forEach((e, i) => {
+    evidenceOf.get(e)?.push({ kind: 'log', file: e.source.file, line: e.source.line, eventId: `ev-${i + 1}`, text: e.message });
+  });
   // Ensure at least one hostile message exists regardless of the draw.
   const hostile = events.find((e) => e.kind === 'other');
   if (hostile) hostile.message = HOSTILE_MESSAGE;
