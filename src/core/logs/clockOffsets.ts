@@ -7,6 +7,10 @@
  * For each pair of files: every pair of same-class events within ±maxOffsetMs proposes a difference; the proposal
  * that the most events match one-to-one (within toleranceMs) wins, and the offset is the median of its matched
  * differences. A single coincidence is not evidence: at least minMatches matches are required.
+ *
+ * What is measured is skew plus the real lag between the two writers: both ends of a BGP session log within
+ * milliseconds, but kubelet notices a container start up to its PLEG period (~1 s) after the daemon logged it,
+ * and GoBGP writes whole seconds. spreadMs tells how much to trust the figure.
  */
 import type { EventKind, LogEvent } from '../model/events';
 
@@ -126,7 +130,9 @@ export function estimatePairOffset(
     }
   }
   if (best.length < minMatches) return undefined;
-  return { reference, file, offsetMs: -median(best.map((m) => m.deltaMs)), matches: best, spreadMs: bestSpread };
+  // Times are whole microseconds: say so instead of printing float noise.
+  const us = (ms: number): number => Math.round(ms * 1000) / 1000;
+  return { reference, file, offsetMs: us(-median(best.map((m) => m.deltaMs))), matches: best, spreadMs: us(bestSpread) };
 }
 
 /**
