@@ -82,6 +82,13 @@ describe('logs: real daemon logs', () => {
     assert.deepEqual(plain.events.filter((e) => e.kind === 'process-restart').map((e) => e.toState), ['started', 'stopping', 'started', 'stopping']);
   });
 
+  it('gobgpd 3.10 at debug level: "state changed" with old/new is a BGP state change', async () => {
+    const r = await read('gobgpd.debug.log');
+    const change = r.events.find((e) => e.kind === 'bgp-state-change');
+    assert.deepEqual([change?.peer, change?.fromState, change?.toState, change?.source.line], ['127.0.0.2', 'BGP_FSM_IDLE', 'BGP_FSM_ACTIVE', 6]);
+    assert.equal(r.events.length, 3);
+  });
+
   it('cgroup v1 cpu.stat of a quota-capped loop: throttled intervals, then a quiet one with 0', async () => {
     const r = await read('cpu-stat-v1.log');
     assert.equal(r.summary.format, 'cgroup-cpu-stat');
