@@ -89,6 +89,17 @@ describe('logs: real daemon logs', () => {
     assert.equal(r.events.length, 3);
   });
 
+  it('nginx 1.22: upstream timed out in the error log; 504 and a slow 200 in the access log with $request_time', async () => {
+    const err = await read('nginx-error.log');
+    assert.deepEqual(err.events.map((e) => [e.kind, e.time, e.process]), [['request-timeout', '2026-11-25T09:21:41Z', 'nginx']]);
+    const acc = await read('nginx-access.log');
+    assert.deepEqual(acc.events.map((e) => [e.kind, e.time, e.httpStatus, e.latencyMs]), [
+      ['request-timeout', '2026-11-25T09:21:41Z', 504, 1001],
+      ['slow-response', '2026-11-25T09:21:42Z', 200, 1201],
+    ]);
+    assert.equal(acc.summary.ignoredLines, 2);
+  });
+
   it('cgroup v1 cpu.stat of a quota-capped loop: throttled intervals, then a quiet one with 0', async () => {
     const r = await read('cpu-stat-v1.log');
     assert.equal(r.summary.format, 'cgroup-cpu-stat');
