@@ -100,6 +100,19 @@ describe('logs: real daemon logs', () => {
     assert.equal(acc.summary.ignoredLines, 2);
   });
 
+  it('util-linux logger: RFC 3164 (no year: given) and RFC 5424 (µs, structured data) framings of the same messages', async () => {
+    const bsd = await readLogFile(join(dir, 'logger-rfc3164.log'), { year: 2026 });
+    assert.deepEqual(bsd.events.map((e) => [e.kind, e.time, e.severity, e.host, e.process]), [
+      ['bgp-peer-down', '2026-11-25T09:22:05Z', 'warning', 'vm', 'bgpd'],
+      ['request-timeout', '2026-11-25T09:22:05Z', 'error', 'vm', 'orders'],
+    ]);
+    const r5424 = await read('logger-rfc5424.log');
+    assert.deepEqual(r5424.events.map((e) => [e.kind, e.time, e.severity, e.peer]), [
+      ['bgp-peer-down', '2026-11-25T09:22:05.950902Z', 'warning', '10.0.12.2'],
+      ['request-timeout', '2026-11-25T09:22:05.954678Z', 'error', undefined],
+    ]);
+  });
+
   it('cgroup v1 cpu.stat of a quota-capped loop: throttled intervals, then a quiet one with 0', async () => {
     const r = await read('cpu-stat-v1.log');
     assert.equal(r.summary.format, 'cgroup-cpu-stat');
