@@ -171,7 +171,12 @@ function showReport(report: Report, state: WebviewViewState, snapshot: boolean):
   const multiples = new MultiplesView(palette, showEpisode);
   const episode = Math.max(0, cols.episodes.findIndex((c) => c.episode.id === view.episodeId));
   page = { cols, timeline, ladder, multiples, episode, view };
-  setChildren(app, toolbar(cols, snapshot), timeline.root, multiples.root, ladder.root, tooltip);
+  const hint = el(
+    'p',
+    { class: 'hint' },
+    'Timeline: wheel zooms, drag pans, Shift+drag selects an interval (filters the ladder), double-click resets; arrows and Enter move between events and open their log line. Ladder: wheel zooms, double-click a packet to see its staircase.',
+  );
+  setChildren(app, toolbar(cols, snapshot), hint, timeline.root, multiples.root, ladder.root, tooltip);
   if (view.collapsedGroups) timeline.setCollapsed(view.collapsedGroups);
   // First paint is synchronous so it can be timed; later paints go through requestAnimationFrame.
   let t = performance.now();
@@ -238,6 +243,7 @@ Object.defineProperty(window, '__incidentLens', {
       return page?.timeline.window();
     },
     eventClientPoint: (i: number) => page?.timeline.eventClientPoint(i) ?? null,
+    chainStepClientPoint: (id: string, step: number) => page?.timeline.chainStepClientPoint(id, step) ?? null,
     sightingClientPoint: (i: number) => page?.ladder.sightingClientPoint(i) ?? null,
     zoomTo: (a: number, b: number) => page?.timeline.zoomTo(a, b),
     selectInterval: (a: number, b: number) => page?.timeline.selectInterval([a, b]),

@@ -8,7 +8,8 @@
 import { select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { LogEvent } from '../src/core/model';
-import { eventKindLabel, formatDuration } from '../src/host/format';
+import { eventKindLabel, formatDuration, stepKindLabel } from '../src/host/format';
+import type { Chain, ChainStep } from '../src/core/model';
 import { MAX_RANK, type ReportColumns } from './columns';
 import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
 import { binColumns, binLanes, lowerBound } from './lod';
@@ -72,6 +73,8 @@ export class TimelineView {
   private colBuf = new Float64Array(0);
   private eventById = new Map<string, number>();
   private readonly marks = new PixelLayer();
+  /** Where the last paint put each chain step (a few dozen at most), for hovering them. */
+  private stepPoints: { x: number; y: number; chain: Chain; step: ChainStep }[] = [];
   stats: TimelineStats = { events: 0, marks: 0, lanes: 0, loops: 0, chains: 0, responses: 0, renderMs: 0 };
   /** Durations of the last renders, ms (the benchmark reads them). */
   readonly frameTimes: number[] = [];
@@ -373,6 +376,7 @@ export class TimelineView {
 
   private drawChains(ctx: CanvasRenderingContext2D, x: (t: number) => number, startUs: number, endUs: number): number {
     let drawn = 0;
+    this.stepPoints = [];
     ctx.strokeStyle = this.palette.chain;
     ctx.fillStyle = this.palette.chain;
     ctx.lineWidth = 1.5;
@@ -389,6 +393,7 @@ export class TimelineView {
         const y = this.stepY(step.kind, ev && ev.kind === 'log' ? ev.eventId : undefined);
         if (y === undefined) continue;
         const p = { x: x(step.timeUs), y };
+        this.stepPoints.push({ ...p, chain, step });
         if (prev) {
           ctx.moveTo(prev.x, prev.y);
           ctx.bezierCurveTo((prev.x + p.x) / 2, prev.y, (prev.x + p.x) / 2, p.y, p.x, p.y);
@@ -492,9 +497,14 @@ export class TimelineView {
       this.requestRender();
       return;
     }
+    // A chain step drawn on its log event shows both: the event, then the chain and the lag.
+    const step = this.stepPoints.find((s) => Math.abs(s.x - p.x) <= 5 && Math.abs(s.y - p.y) <= 5);
+    const chainLines = step
+      ? [`Chain: ${step.chain.subject}`, `${stepKindLabel(step.step.kind)}${step.step.lagMs ? ` (+${formatDuration(step.step.lagMs)} after the previous step)` : ''}: ${step.step.summary}`]
+      : [];
     const i = this.pickEvent(p.x, p.y);
-    if (i >= 0) {
-      tooltipLines(this.tooltip, this.eventLines(i));
+    if (i >= 0 || step) {
+      tooltipLines(this.tooltip, i >= 0 ? [...this.eventLines(i), ...chainLines] : [...chainLines, instantLabel(step!.step.timeUs)]);
       placeTooltip(this.tooltip, e.clientX, e.clientY);
       return;
     }
@@ -646,6 +656,16 @@ export class TimelineView {
       }
     }
     return best;
+  }
+
+  /** Client coordinates of a chain step as last painted (tests aim the pointer with it), or null. */
+  chainStepClientPoint(chainId: string, stepIndex: number): { x: number; y: number } | null {
+    const chain = this.cols.report.chains.find((c) => c.id === chainId);
+    const step = chain?.steps[stepIndex];
+    const p = this.stepPoints.find((s) => s.chain === chain && s.step === step);
+    if (!p) return null;
+    const r = this.canvas.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
   }
 
   /** Client coordinates of a Report event's mark (tests use it to aim the pointer), or null when not drawn. */

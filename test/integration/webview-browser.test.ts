@@ -151,6 +151,31 @@ describe('webview in headless Chromium', function () {
       assert.equal(await page.locator('.event-detail .detail-title').count(), 1);
     });
 
+    it('draws chains as connectors between their steps, with the lag on hover', async () => {
+      const chain = report.chains[1]!;
+      await page.evaluate((c) => (window as any).__incidentLens.zoomTo(c.steps[0]!.timeUs - 2_000_000, c.steps[c.steps.length - 1]!.timeUs + 2_000_000), chain);
+      await page.evaluate(() => (window as any).__incidentLens.renderNow());
+      await page.locator('canvas.timeline-canvas').scrollIntoViewIfNeeded();
+      const stepPoint = (): Promise<{ x: number; y: number } | null> => page.evaluate((id) => (window as any).__incidentLens.chainStepClientPoint(id, 1), chain.id);
+      // The lanes scroll inside their box: bring the step's lane to the middle of it.
+      await page.evaluate((y) => {
+        const box = document.querySelector('.timeline-body')!;
+        box.scrollTop += y - (box.getBoundingClientRect().top + box.clientHeight / 2);
+      }, (await stepPoint())!.y);
+      const p = (await stepPoint())!;
+      assert.ok(p, 'the peer-down step is drawn');
+      // The step sits in the lane of the log event it cites.
+      const cited = report.events.findIndex((e) => e.id === (chain.steps[1]!.evidence[0] as { eventId: string }).eventId);
+      const mark = await page.evaluate((i) => (window as any).__incidentLens.eventClientPoint(i), cited);
+      assert.ok(Math.abs(mark.y - p.y) < 1 && Math.abs(mark.x - p.x) < 1, 'step drawn on its event');
+      await page.mouse.move(p.x, p.y);
+      const text = await tooltipText(page);
+      assert.ok(text.includes(chain.subject), text);
+      assert.ok(text.includes('BGP peer down'), text);
+      assert.match(text, /\+1\.00 s after the previous step/);
+      await page.dblclick('canvas.timeline-canvas', { position: { x: 5, y: 5 } });
+    });
+
     it('exports the view as a PNG the host accepts (toolbar web component, real canvas pixels)', async () => {
       const button = page.locator('vscode-button', { hasText: 'Export PNG' });
       assert.equal(await button.evaluate((b) => b.shadowRoot !== null), true, 'the toolbar button is a live web component');
