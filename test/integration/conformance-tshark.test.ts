@@ -77,7 +77,7 @@ const BASES: [number, Uint8Array][] = [
 ];
 
 /** tshark's heuristic dissectors that mutated bytes can wake (decided by guesses or its OUI database, not by the bytes' meaning). */
-const HEURISTIC_TOKENS = ['pwethheuristic', 'wg', 'swipe'];
+const HEURISTIC_TOKENS = ['pwethheuristic', 'wg', 'swipe', 'hipercontracer'];
 
 function tsharkVersion(): string | null {
   const r = spawnSync('tshark', ['--version'], { encoding: 'utf8' });

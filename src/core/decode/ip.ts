@@ -228,7 +228,7 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
     if (p + len > pktEnd) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
     if (nh === 0 || nh === 60) {
       const opts = walkOptions(d, p + 2, p + len, pktEnd);
-      if (opts === OPTIONS_BAD) return stopAt(out, StopReason.Malformed, p, `IPv6 ${name} option runs past its header`);
+      if (opts === OPTIONS_BAD) return stopAt(out, StopReason.Malformed, p, `IPv6 ${name} option runs past the packet`);
       // Payload length 0 with a hop-by-hop header is a jumbogram only if that header says how long it is.
       if (nh === 0 && l.lengthField === 0 && opts !== OPTIONS_JUMBO) {
         return stopAt(out, StopReason.Malformed, p, 'IPv6 payload length 0 without a Jumbo Payload option');
@@ -237,8 +237,11 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
     if (nh === 44 && l.lengthField === 0) {
       return stopAt(out, StopReason.Malformed, p, 'IPv6 fragment in a packet of payload length 0');
     }
+    const wasFragment = nh === 44;
     nh = d[p]!;
     p += len;
+    // Behind a later fragment's header there is no next header to walk (no reassembly here).
+    if (wasFragment && l.fragOffset !== 0) break;
   }
   l.upperProto = nh;
   l.upperOffset = p;
