@@ -59,6 +59,8 @@ export class TimelineView {
   private rows: Row[] = [];
   private collapsed = new Set<string>();
   private width = 600;
+  /** The plot width the zoom behaviour's extents were set for (-1: not yet). */
+  private zoomWidth = -1;
   private transform: ZoomTransform = zoomIdentity;
   private zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private canvasSel: Selection<HTMLCanvasElement, unknown, null, undefined>;
@@ -197,8 +199,8 @@ export class TimelineView {
   render(): void {
     const t0 = performance.now();
     const plotWidth = Math.max(100, (this.root.clientWidth || 800) - LABEL_WIDTH);
-    if (plotWidth !== this.width) {
-      this.width = plotWidth;
+    if (plotWidth !== this.zoomWidth) {
+      this.width = this.zoomWidth = plotWidth;
       const h = totalHeight(this.rows);
       this.zoomBehavior.extent([[0, 0], [plotWidth, h]]).translateExtent([[0, 0], [plotWidth, h]]).scaleExtent([1, this.maxZoom()]);
     }

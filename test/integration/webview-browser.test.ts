@@ -245,6 +245,22 @@ describe('webview in headless Chromium', function () {
       await page.close();
     });
 
+    it('shows a Report without loops (the lab\'s quiet control): events drawn, ladder says there is none', async () => {
+      const quiet = await analyze({ paths: [join(__dirname, '..', 'fixtures', 'lab', 'quiet', 'input')] });
+      assert.equal(quiet.loops.length, 0);
+      const { page, errors } = await openWebview(chromium());
+      await sendReport(page, quiet);
+      const d = await drawn(page);
+      assert.equal(d.episodes, 0);
+      assert.equal(d.ladderPoints, 0);
+      assert.equal(d.loops, 0);
+      assert.equal(d.timelineEvents, quiet.events.filter((e) => !LANE_FREE.has(e.kind)).length);
+      assert.ok(d.timelineEvents > 0);
+      assert.equal(await page.locator('.ladder .empty').innerText(), 'No loop episode in this Report.');
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
     it('renders the same from a self-contained HTML snapshot (inline script under the same CSP)', async () => {
       const root = join(__dirname, '..', '..');
       const html = buildSnapshotHtml({
