@@ -4,21 +4,22 @@
  *
  * Per line: the formats are tried (the one that matched the previous line first); a line no format knows is
  * folded into the entry above it when it looks like a continuation (stack trace, indented text), else counted as
- * unknown. When an entry is complete its message is classified; events wait for the end of the file, where their
- * years (if missing), zones and the clock offset are settled and they are sorted by time.
+ * unknown. When an entry is complete its message is classified; events wait for the end of the file, where
+ * settle.ts gives them their UTC instants.
  */
 import type { LogEvent } from '../model/events';
 import type { InputProblem, LogInputSummary } from '../model/report';
 import type { LogReadOptions } from './read';
 import type { FormatContext, LineFormat, LogRecord } from './types';
 import { classify } from './classify';
-import { capMessage } from './formats/common';
 import { DEFAULT_SLOW_RESPONSE_MS, latencyOf } from './formats/app';
 import { createFormats } from './formats/index';
 import type { FormatSet } from './formats/index';
 import { looksLikeKubeDocument, parseEventsDocument } from './formats/kubeEvents';
-import { YearInference, addMillis, instantOf, isoOf, microsOf, zoneFor } from './timestamps';
-import type { Instant, Stamp, Zone } from './timestamps';
+import { YearInference, zoneFor } from './timestamps';
+import type { Zone } from './timestamps';
+import { settleEvents } from './settle';
+import type { Candidate } from './settle';
 
 /** Continuation lines of a multi-line entry: Java stack frames, "Caused by", indented text, Go goroutine dumps. */
 const CONTINUATION = /^(?:\s|at\s|Caused by:|\.\.\. \d+ (?:more|common frames omitted)|[\w$.]+(?:Exception|Error|Throwable)\b(?::|$)|goroutine \d+ \[)/;
@@ -38,16 +39,6 @@ interface Pending {
   extra: string[];
 }
 
-interface Candidate {
-  rec: LogRecord;
-  message: string;
-  line: number;
-  byteOffset: number;
-  lines: number;
-  /** Relative year index for year-less stamps (see YearInference). */
-  rel?: number;
-  lastRel?: number;
-}
 
 export class LogFileParser {
   private readonly set: FormatSet;
@@ -58,7 +49,6 @@ export class LogFileParser {
   private readonly formatCounts = new Map<string, number>();
   private readonly candidates: Candidate[] = [];
   private droppedProblems = 0;
-  private readonly unknownZones = new Set<string>();
   private lines = 0;
   private eventLines = 0;
   private last: LineFormat | undefined;
@@ -259,7 +249,7 @@ export class LogFileParser {
     }
     this.flushPending();
     this.flushFormats();
-    const events = this.settleTimes();
+    const events = settleEvents(this.candidates, this.name, this.zone, this.opts, this.years);
     let format = 'unknown';
     let best = 0;
     for (const [f, n] of this.formatCounts) if (n > best) [format, best] = [f, n];
@@ -274,95 +264,4 @@ export class LogFileParser {
     }
     return { summary, events };
   }
-
-  /** Years, zones, relative ages and the clock offset -> UTC instants; then sorted by time and numbered. */
-  private settleTimes(): LogEvent[] {
-    const nowMs = Date.now();
-    const base = this.years.baseYear(this.opts.year, this.opts.referenceTimeUs, nowMs);
-    const yearNote = {
-      'dated lines': 'year inferred from other lines of the file',
-      setting: 'year from the setting',
-      'reference time': 'year inferred from the reference time (file mtime)',
-      'current date': 'year assumed from the current date',
-    }[base.source];
-    const zoneNote = this.opts.timeZone ? `zone ${this.zone.name} (setting)` : 'zone UTC assumed';
-    const refMs = this.opts.referenceTimeUs !== undefined ? this.opts.referenceTimeUs / 1000 : nowMs;
-    const refNote = this.opts.referenceTimeUs !== undefined ? 'the reference time (file mtime)' : 'the current time';
-    const offset = this.opts.clockOffsetMs ?? 0;
-    const out: LogEvent[] = [];
-    for (const c of this.candidates) {
-      const r = c.rec;
-      const notes: string[] = [];
-      let t: Instant;
-      if (r.stamp) {
-        t = this.instant(r.stamp, c.rel, base.year, notes, yearNote, zoneNote);
-      } else if (r.ageMs !== undefined) {
-        t = { sec: Math.floor((refMs - r.ageMs) / 1000), nanos: 0 };
-        notes.push(`${r.timeText} before ${refNote}`);
-      } else {
-        continue;
-      }
-      t = addMillis(t, offset);
-      if (offset) notes.push(`clock offset ${offset} ms applied`);
-      const ev: LogEvent = {
-        id: '', kind: r.kind ?? 'other', time: isoOf(t), timeUs: microsOf(t), timeText: r.timeText,
-        source: { file: this.name, line: c.line, byteOffset: c.byteOffset, format: r.format },
-        severity: r.severity ?? 'info', message: capMessage(c.message),
-      };
-      if (notes.length) ev.timeNote = notes.join('; ');
-      let last: Instant | undefined;
-      if (r.lastStamp) last = this.instant(r.lastStamp, c.lastRel, base.year, [], yearNote, zoneNote);
-      else if (r.lastAgeMs !== undefined) last = { sec: Math.floor((refMs - r.lastAgeMs) / 1000), nanos: 0 };
-      if (last) {
-        last = addMillis(last, offset);
-        ev.lastTime = isoOf(last);
-        ev.lastTimeUs = microsOf(last);
-      }
-      for (const k of FIELD_KEYS) {
-        const v = r[k];
-        if (v !== undefined && v !== '') (ev as unknown as Record<string, unknown>)[k] = v;
-      }
-      out.push(ev);
-    }
-    out.sort((a, b) => a.timeUs - b.timeUs || a.source.line - b.source.line);
-    out.forEach((e, i) => (e.id = `ev-${i + 1}`));
-    return out;
-  }
-
-  private instant(s: Stamp, rel: number | undefined, baseYear: number, notes: string[], yearNote: string, zoneNote: string): Instant {
-    let year = s.year;
-    if (year === undefined) {
-      year = baseYear + (rel ?? 0);
-      notes.push(yearNote);
-    }
-    let zone = this.zone;
-    if (s.offsetMin === undefined) {
-      const written = s.zoneText ? this.writtenZone(s.zoneText) : undefined;
-      if (written) zone = written;
-      else notes.push(s.zoneText ? `zone '${s.zoneText}' not known: ${this.zone.name} used` : zoneNote);
-    }
-    return instantOf(s, year, zone);
-  }
-
-  /**
-   * A zone written in the line, when it names one zone only: IANA's own legacy zones (CET, EST, EST5EDT...).
-   * Abbreviations such as IST or CST mean different zones in different countries (ICU would still accept them,
-   * as one arbitrary choice): they stay unknown and the file's zone is used, with a note.
-   */
-  private writtenZone(text: string): Zone | undefined {
-    if (!IANA_ABBREVIATION_ZONES.has(text) || this.unknownZones.has(text)) return undefined;
-    try {
-      return zoneFor(text);
-    } catch {
-      this.unknownZones.add(text);
-      return undefined;
-    }
-  }
 }
-
-const IANA_ABBREVIATION_ZONES = new Set(['CET', 'MET', 'EET', 'WET', 'EST', 'MST', 'HST', 'EST5EDT', 'CST6CDT', 'MST7MDT', 'PST8PDT']);
-
-const FIELD_KEYS = [
-  'host', 'pod', 'namespace', 'container', 'process', 'peer', 'peerAs', 'peerName', 'fromState', 'toState', 'latencyMs',
-  'throttledPeriods', 'throttledMs', 'periods', 'intervalMs', 'count', 'httpStatus',
-] as const;
