@@ -120,6 +120,14 @@ describe('logs: every source -> right kind, right UTC instant', () => {
     });
   });
 
+  it('kubectl get events (table, -A): LAST SEEN ages against the reference time, namespace and pod from the row', async () => {
+    await check('events-table.txt', [
+      { kind: 'probe-failed', time: '2026-11-24T09:58:00Z', count: 3, lastTime: '2026-11-24T10:00:00Z', pod: 'kube-router-x7k2p', namespace: 'kube-system' },
+      { kind: 'container-restart', time: '2026-11-24T10:00:00Z', count: undefined, lastTime: undefined, pod: 'kube-router-x7k2p', namespace: 'kube-system' },
+      { kind: 'other', time: '2026-11-24T10:01:15Z', count: undefined, lastTime: undefined, pod: 'web-5d8c7', namespace: 'default' },
+    ], REF, 'kubectl-events-table');
+  });
+
   describe('BGP speakers and routers', () => {
     it('FRR without fractions and without message ids (older releases)', async () => {
       await check('frr-bgpd-legacy.log', [

@@ -13,6 +13,7 @@ import { createLogfmtFormat } from './gobgp';
 import { createIsoFormat } from './iso';
 import { createJsonFormat } from './json';
 import { createDescribeFormat } from './kubeDescribe';
+import { createEventsTableFormat } from './kubeEventsTable';
 import { createCriFormat, createKlogFormat } from './kubernetes';
 import { createSyslogFormat } from './syslog';
 import { createThrottlingFormat } from './throttling';
@@ -33,6 +34,6 @@ export function createFormats(custom: CustomLogFormat[] = [], slowResponseMs?: n
   ];
   const formats = wrapped
     ? [...user, ...common, createIsoFormat()]
-    : [...user, createThrottlingFormat(), createCriFormat(), ...common, createDescribeFormat(), createIsoFormat()];
+    : [...user, createThrottlingFormat(), createCriFormat(), ...common, createDescribeFormat(), createEventsTableFormat(), createIsoFormat()];
   return { formats, customNames: new Set(custom.map((c) => c.name)) };
 }
