@@ -173,3 +173,13 @@ export function craftedLogs(): Array<{ name: string; bytes: Uint8Array }> {
     { name: 'invalid-utf8', bytes: badUtf8 },
   ];
 }
+
+/**
+ * Many small flips spread over the whole file: most land inside packet bytes, so the file stays readable and the
+ * detectors downstream see hundreds of odd packets (TTLs, IDs, lengths, ports, flags) instead of one fatal record.
+ */
+export function scatterFlips(rng: Rng, seed: Uint8Array, count: number): Uint8Array {
+  const b = new Uint8Array(seed);
+  for (let k = 0; k < count && b.length > 0; k++) b[Math.floor(rng() * b.length)] ^= 1 << Math.floor(rng() * 8);
+  return b;
+}

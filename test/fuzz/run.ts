@@ -9,8 +9,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { craftedCaptures, craftedLogs, mutateBytes, mutateLog, type Rng } from './mutate';
-import { captureSeeds, logSeeds, repoRoot } from './seeds';
+import { packFiles } from './bundle';
+import { craftedCaptures, craftedLogs, mutateBytes, mutateLog, scatterFlips, type Rng } from './mutate';
+import { captureSeeds, labSeeds, logSeeds, repoRoot } from './seeds';
 import type { TargetName } from './targets';
 
 const { values } = parseArgs({
@@ -54,7 +55,7 @@ class Runner {
     this.worker = new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 1536 } });
     this.worker.unref();
   }
-  run(target: TargetName, bytes: Uint8Array): Promise<Outcome> {
+  run(target: TargetName, bytes: Uint8Array, param: number): Promise<Outcome> {
     const id = this.next++;
     return new Promise((resolve) => {
       const t0 = performance.now();
@@ -81,7 +82,7 @@ class Runner {
       this.worker.on('message', onMessage);
       this.worker.on('error', onError);
       this.worker.on('exit', onExit);
-      this.worker.postMessage({ id, target, bytes });
+      this.worker.postMessage({ id, target, bytes, param });
     });
   }
   stop(): Promise<number> {
@@ -89,28 +90,37 @@ class Runner {
   }
 }
 
-function save(target: TargetName, bytes: Uint8Array, o: Outcome, origin: string): string {
+function save(target: TargetName, bytes: Uint8Array, param: number, o: Outcome, origin: string): string {
   mkdirSync(findingsDir, { recursive: true });
   const h = createHash('sha1').update(bytes).digest('hex').slice(0, 12);
   const base = join(findingsDir, `${target}-${o.kind}-${h}`);
   if (!existsSync(`${base}.bin`)) {
     writeFileSync(`${base}.bin`, bytes);
-    writeFileSync(`${base}.json`, JSON.stringify({ target, kind: o.kind, origin, error: o.error, foundAt: new Date().toISOString() }, null, 2) + '\n');
+    writeFileSync(`${base}.json`, JSON.stringify({ target, param, kind: o.kind, origin, error: o.error, foundAt: new Date().toISOString() }, null, 2) + '\n');
   }
   return `${base}.bin`;
+}
+
+/** Chunk sizes that cut records everywhere: 1 byte, a few bytes, around a block header, and ordinary reads. */
+function pickChunk(rng: Rng): number {
+  const r = rng();
+  if (r < 0.3) return 1 + Math.floor(rng() * 16);
+  if (r < 0.8) return 17 + Math.floor(rng() * 4000);
+  return 65536;
 }
 
 async function main(): Promise<void> {
   const rng = mulberry32(seed);
   const caps = captureSeeds();
   const logs = logSeeds();
+  const labs = labSeeds();
   if (caps.length === 0) throw new Error('no capture seeds found (../shared/corpus missing?)');
   const runner = new Runner();
   const deadline = Date.now() + seconds * 1000;
-  const stats = { inputs: 0, capture: 0, log: 0, findings: 0, slowestMs: 0, slowest: '' };
+  const stats = { inputs: 0, capture: 0, log: 0, captureFile: 0, logFile: 0, analyze: 0, findings: 0, slowestMs: 0, slowest: '' };
   const findings: string[] = [];
-  const one = async (target: TargetName, bytes: Uint8Array, origin: string): Promise<void> => {
-    const o = await runner.run(target, bytes);
+  const one = async (target: TargetName, bytes: Uint8Array, origin: string, param = 0): Promise<void> => {
+    const o = await runner.run(target, bytes, param);
     stats.inputs++;
     stats[target]++;
     if (o.ms > stats.slowestMs) {
@@ -119,11 +129,11 @@ async function main(): Promise<void> {
     }
     if (!o.ok) {
       stats.findings++;
-      const f = save(target, bytes, o, origin);
+      const f = save(target, bytes, param, o, origin);
       findings.push(`${o.kind}: ${origin} -> ${f}\n    ${o.error?.split('\n').slice(0, 3).join('\n    ')}`);
     }
   };
-  process.stderr.write(`fuzz: seed ${seed}, ${seconds} s, ${caps.length} capture seeds, ${logs.length} log seeds\n`);
+  process.stderr.write(`fuzz: seed ${seed}, ${seconds} s, ${caps.length} capture seeds, ${logs.length} log seeds, ${labs.length} lab scenarios\n`);
   // 1. Crafted extremes, once.
   for (const c of craftedCaptures()) await one('capture', c.bytes, `crafted:${c.name}`);
   for (const c of craftedLogs()) await one('log', c.bytes, `crafted:${c.name}`);
@@ -138,8 +148,28 @@ async function main(): Promise<void> {
   // 3. Random mutations until the time is up.
   let lastReport = Date.now();
   while (Date.now() < deadline) {
-    const useLog = logs.length > 0 && rng() < 0.3;
-    if (useLog) {
+    const dice = rng();
+    if (dice < 0.08 && labs.length > 0) {
+      // analyze() end to end on a lab scenario: its capture with odd packets (or cut, or a damaged record), one log damaged.
+      const lab = labs[Math.floor(rng() * labs.length)];
+      const victim = Math.floor(rng() * lab.files.length);
+      const files = lab.files.map((f, i) => {
+        if (/\.pcapng?$/.test(f.name)) {
+          const flipped = scatterFlips(rng, f.bytes, Math.floor(rng() ** 3 * 400));
+          return { name: f.name, bytes: rng() < 0.5 ? mutateBytes(rng, flipped, f.bytes) : flipped };
+        }
+        return i === victim ? { name: f.name, bytes: mutateLog(rng, f.bytes, f.bytes) } : f;
+      });
+      await one('analyze', packFiles(files), `analyze:${lab.name}`);
+    } else if (dice < 0.18) {
+      // The streaming reader, records cut at chunk boundaries of every size.
+      const a = caps[Math.floor(rng() * caps.length)];
+      const chunk = pickChunk(rng);
+      await one('captureFile', mutateBytes(rng, a.bytes, caps[Math.floor(rng() * caps.length)].bytes), `file:${a.name}/chunk ${chunk}`, chunk);
+    } else if (dice < 0.22 && logs.length > 0) {
+      const a = logs[Math.floor(rng() * logs.length)];
+      await one('logFile', mutateLog(rng, a.bytes, logs[Math.floor(rng() * logs.length)].bytes), `file:${a.name}`);
+    } else if (dice < 0.45 && logs.length > 0) {
       const a = logs[Math.floor(rng() * logs.length)];
       const b = logs[Math.floor(rng() * logs.length)];
       await one('log', mutateLog(rng, a.bytes, b.bytes), `mutate:${a.name}`);
@@ -156,8 +186,8 @@ async function main(): Promise<void> {
   await runner.stop();
   const rate = stats.inputs / seconds;
   process.stdout.write(
-    `fuzz: ${stats.inputs} inputs in ${seconds} s (${rate.toFixed(0)}/s; ${stats.capture} capture, ${stats.log} log), seed ${seed}, ` +
-      `${stats.findings} findings; slowest input ${stats.slowestMs.toFixed(0)} ms (${stats.slowest})\n`,
+    `fuzz: ${stats.inputs} inputs in ${seconds} s (${rate.toFixed(0)}/s; ${stats.capture} capture, ${stats.log} log, ` +
+      `${stats.captureFile} capture file, ${stats.logFile} log file, ${stats.analyze} analyze), seed ${seed}, ${stats.findings} findings; slowest input ${stats.slowestMs.toFixed(0)} ms (${stats.slowest})\n`,
   );
   for (const f of findings) process.stdout.write(`  ${f}\n`);
   process.exitCode = findings.length > 0 ? 1 : 0;

@@ -27,3 +27,15 @@ export function logSeeds(): Array<{ name: string; bytes: Uint8Array }> {
   const files = walk(join(repoRoot, 'test', 'fixtures'), (f) => /\.(log|txt|json|yaml|yml|stat|prom)$/.test(f) && !f.includes('/fuzz/') && statSync(f).size <= MAX_SEED);
   return files.sort().map((f) => ({ name: f, bytes: readFileSync(f) }));
 }
+
+/** The lab scenarios (test/fixtures/lab/NAME/input/): a capture and its logs, for analyze() end to end. */
+export function labSeeds(): Array<{ name: string; files: Array<{ name: string; bytes: Uint8Array }> }> {
+  const lab = join(repoRoot, 'test', 'fixtures', 'lab');
+  if (!existsSync(lab)) return [];
+  return readdirSync(lab).sort().flatMap((scenario) => {
+    const dir = join(lab, scenario, 'input');
+    if (!existsSync(dir)) return [];
+    const files = readdirSync(dir).sort().filter((f) => statSync(join(dir, f)).isFile()).map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
+    return [{ name: scenario, files }];
+  });
+}

@@ -5,8 +5,9 @@
 import { readCaptureBytes } from '../../src/core/capture/open';
 import { createDecodedPacket, decodeFrame } from '../../src/core/decode/decoder';
 import { parseLogLines } from '../../src/core/logs/read';
+import { runAnalyze, runCaptureFile, runLogFile } from './fileTargets';
 
-export type TargetName = 'capture' | 'log';
+export type TargetName = 'capture' | 'log' | 'captureFile' | 'logFile' | 'analyze';
 
 const out = createDecodedPacket();
 
@@ -49,6 +50,18 @@ export function runLog(bytes: Uint8Array): { events: number } {
   return { events: r.events.length };
 }
 
-export function runTarget(target: TargetName, bytes: Uint8Array): unknown {
-  return target === 'capture' ? runCapture(bytes) : runLog(bytes);
+/** `param`: the chunk size for captureFile (saved with a finding so that the replay cuts the records the same way). */
+export async function runTarget(target: TargetName, bytes: Uint8Array, param = 0): Promise<unknown> {
+  switch (target) {
+    case 'capture':
+      return runCapture(bytes);
+    case 'log':
+      return runLog(bytes);
+    case 'captureFile':
+      return runCaptureFile(bytes, param || 4 * 1024 * 1024);
+    case 'logFile':
+      return runLogFile(bytes);
+    case 'analyze':
+      return runAnalyze(bytes);
+  }
 }

@@ -2,12 +2,10 @@
 import { parentPort } from 'node:worker_threads';
 import { runTarget, type TargetName } from './targets';
 
-parentPort!.on('message', (m: { id: number; target: TargetName; bytes: Uint8Array }) => {
+parentPort!.on('message', (m: { id: number; target: TargetName; bytes: Uint8Array; param?: number }) => {
   const t0 = performance.now();
-  try {
-    runTarget(m.target, m.bytes);
-    parentPort!.postMessage({ id: m.id, ok: true, ms: performance.now() - t0 });
-  } catch (e) {
-    parentPort!.postMessage({ id: m.id, ok: false, ms: performance.now() - t0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-  }
+  runTarget(m.target, m.bytes, m.param).then(
+    () => parentPort!.postMessage({ id: m.id, ok: true, ms: performance.now() - t0 }),
+    (e: unknown) => parentPort!.postMessage({ id: m.id, ok: false, ms: performance.now() - t0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+  );
 });
