@@ -8,7 +8,7 @@ import { u16, u32 } from './bytes';
 import { nextTransport, pushProtocol, stopAt, stopShort } from './state';
 import { decodeIpv4, decodeIpv6 } from './ip';
 import { decodeGre, decodeUdpTunnel, udpTunnelPort } from './tunnel';
-import { decodeEthernet } from './link';
+import { decodeEthernet } from './ethernet';
 
 /** Names Wireshark gives IP protocols we recognise but do not decode. */
 const IP_PROTOCOL_NAMES: Record<number, string> = {

@@ -9,7 +9,7 @@ import { u16 } from './bytes';
 import { MAX_NESTING } from './limits';
 import { pushProtocol, stopAt, stopShort } from './state';
 import { decodeIpByVersion, decodeIpv4, decodeIpv6 } from './ip';
-import { decodeEthernet, decodeEthertype, decodeMpls, decodePpp } from './link';
+import { decodeEthernet, decodeEthertype, decodeMpls, decodePpp } from './ethernet';
 
 const PORT_VXLAN = 4789;
 const PORT_GENEVE = 6081;
