@@ -16,7 +16,7 @@ import { DEFAULT_SLOW_RESPONSE_MS, latencyOf } from './formats/app';
 import { createFormats } from './formats/index';
 import type { FormatSet } from './formats/index';
 import { looksLikeKubeDocument, parseEventsDocument } from './formats/kubeEvents';
-import { YearInference, zoneFor } from './timestamps';
+import { DayInference, YearInference, zoneFor } from './timestamps';
 import type { Zone } from './timestamps';
 import { settleEvents } from './settle';
 import type { Candidate } from './settle';
@@ -45,6 +45,7 @@ export class LogFileParser {
   private readonly inner: FormatSet;
   private readonly zone: Zone;
   private readonly years = new YearInference();
+  private readonly days = new DayInference();
   private readonly problems: InputProblem[] = [];
   private readonly formatCounts = new Map<string, number>();
   private readonly candidates: Candidate[] = [];
@@ -199,6 +200,7 @@ export class LogFileParser {
     this.formatCounts.set(rec.format, (this.formatCounts.get(rec.format) ?? 0) + 1);
     const message = p.extra.length ? `${rec.message}\n${p.extra.join('\n')}` : rec.message;
     const rel = rec.stamp ? this.years.observe(rec.stamp) : undefined;
+    const dayRel = rec.stamp ? this.days.observe(rec.stamp) : undefined;
     if (!rec.kind && !rec.final) {
       // Rules look at the head of an entry: bounded work per line whatever its length.
       const head = message.length > CLASSIFY_CHARS ? message.slice(0, CLASSIFY_CHARS) : message;
@@ -219,6 +221,7 @@ export class LogFileParser {
     if (!rec.kind) return;
     const cand: Candidate = { rec, message, line: p.line, byteOffset: p.byteOffset, lines: 1 + p.extra.length };
     if (rel !== undefined) cand.rel = rel;
+    if (dayRel !== undefined) cand.dayRel = dayRel;
     if (rec.lastStamp && rec.lastStamp.year === undefined) cand.lastRel = this.years.observe(rec.lastStamp);
     this.eventLines += cand.lines;
     this.candidates.push(cand);
@@ -249,7 +252,7 @@ export class LogFileParser {
     }
     this.flushPending();
     this.flushFormats();
-    const events = settleEvents(this.candidates, this.name, this.zone, this.opts, this.years);
+    const events = settleEvents(this.candidates, this.name, this.zone, this.opts, this.years, this.days);
     let format = 'unknown';
     let best = 0;
     for (const [f, n] of this.formatCounts) if (n > best) [format, best] = [f, n];

@@ -8,8 +8,8 @@ import type { LogEvent } from '../model/events';
 import type { LogReadOptions } from './read';
 import type { LogRecord } from './types';
 import { capMessage } from './formats/common';
-import { addMillis, instantOf, isoOf, microsOf, zoneFor } from './timestamps';
-import type { Instant, Stamp, YearInference, Zone } from './timestamps';
+import { addMillis, instantOf, isoOf, microsOf, onDay, zoneFor } from './timestamps';
+import type { DayInference, Instant, Stamp, YearInference, Zone } from './timestamps';
 
 /** An entry that is an event, waiting for its instant. */
 export interface Candidate {
@@ -21,6 +21,8 @@ export interface Candidate {
   /** Relative year index for year-less stamps (see YearInference). */
   rel?: number;
   lastRel?: number;
+  /** Relative day index for time-only stamps (see DayInference). */
+  dayRel?: number;
 }
 
 /**
@@ -37,21 +39,36 @@ const YEAR_NOTES = {
   'current date': 'year assumed from the current date',
 } as const;
 
+const DATE_NOTES = {
+  'dated lines': 'date inferred from other lines of the file',
+  'reference time': 'date inferred from the reference time (file mtime)',
+  'current date': 'date assumed from the current date',
+} as const;
+
 const FIELD_KEYS = [
   'host', 'pod', 'namespace', 'container', 'process', 'peer', 'peerAs', 'peerName', 'fromState', 'toState', 'latencyMs',
   'throttledPeriods', 'throttledMs', 'periods', 'intervalMs', 'count', 'httpStatus',
 ] as const;
 
-export function settleEvents(candidates: Candidate[], file: string, zone: Zone, opts: LogReadOptions, years: YearInference): LogEvent[] {
+export function settleEvents(
+  candidates: Candidate[], file: string, zone: Zone, opts: LogReadOptions, years: YearInference, days: DayInference,
+): LogEvent[] {
   const nowMs = Date.now();
   const base = years.baseYear(opts.year, opts.referenceTimeUs, nowMs);
   const yearNote = YEAR_NOTES[base.source];
+  const baseDay = days.baseDay(opts.referenceTimeUs, nowMs, zone);
+  const dateNote = DATE_NOTES[baseDay.source];
   const zoneNote = opts.timeZone ? `zone ${zone.name} (setting)` : 'zone UTC assumed';
   const refMs = opts.referenceTimeUs !== undefined ? opts.referenceTimeUs / 1000 : nowMs;
   const refNote = opts.referenceTimeUs !== undefined ? 'the reference time (file mtime)' : 'the current time';
   const offset = opts.clockOffsetMs ?? 0;
 
-  const instant = (s: Stamp, rel: number | undefined, notes: string[]): Instant => {
+  const instant = (stamp: Stamp, rel: number | undefined, notes: string[], dayRel?: number): Instant => {
+    let s = stamp;
+    if (s.dateless) {
+      s = onDay(s, baseDay.dayMs + (dayRel ?? 0) * 86_400_000);
+      notes.push(dateNote);
+    }
     let year = s.year;
     if (year === undefined) {
       year = base.year + (rel ?? 0);
@@ -71,7 +88,7 @@ export function settleEvents(candidates: Candidate[], file: string, zone: Zone, 
     const notes: string[] = [];
     let t: Instant;
     if (r.stamp) {
-      t = instant(r.stamp, c.rel, notes);
+      t = instant(r.stamp, c.rel, notes, c.dayRel);
     } else if (r.ageMs !== undefined) {
       t = { sec: Math.floor((refMs - r.ageMs) / 1000), nanos: 0 };
       notes.push(`${r.timeText} before ${refNote}`);

@@ -23,6 +23,8 @@ export interface Stamp {
   offsetMin?: number;
   /** A zone name or abbreviation written in the line (e.g. 'HKT') that is not a numeric offset. */
   zoneText?: string;
+  /** Only a time of day was written (logback's default `HH:mm:ss.SSS`): month and day are placeholders. */
+  dateless?: boolean;
 }
 
 export interface Instant {
@@ -289,6 +291,7 @@ export class YearInference {
 
   /** Returns the stamp's relative year index (year-less stamps) or undefined (dated stamps). */
   observe(s: Stamp): number | undefined {
+    if (s.dateless) return undefined;
     if (s.year !== undefined) {
       this.lastDated = { year: s.year, month: s.month };
       if (this.baseFromDated === undefined && this.last) {
@@ -327,6 +330,74 @@ function yearStep(a: number, b: number): number {
   if (a - b > 6) return 1;
   if (b - a > 6) return -1;
   return 0;
+}
+
+// ---- dates (lines with a time of day only) ----
+
+export type DateSource = 'dated lines' | 'reference time' | 'current date';
+
+const DAY_MS = 86_400_000;
+
+function secondOfDay(s: Stamp): number {
+  return s.hour * 3600 + s.minute * 60 + s.second;
+}
+
+/**
+ * Infers the date of time-only stamps, like YearInference does years: the day index moves +1 when the time of
+ * day falls by more than 12 hours (past midnight), -1 when it rises by more than 12 hours (a line out of order
+ * across midnight). The base date comes from a line of the file with a full date, else from the reference time
+ * (the last line is not after it), else the current date. Dates are local to the file's zone.
+ */
+export class DayInference {
+  private rel = 0;
+  private prev: number | undefined;
+  private last: { sod: number; rel: number } | undefined;
+  private lastDated: { dayMs: number; sod: number } | undefined;
+  private baseFromDated: number | undefined;
+
+  observe(s: Stamp): number | undefined {
+    if (!s.dateless) {
+      if (s.year === undefined) return undefined;
+      this.lastDated = { dayMs: Date.UTC(s.year, s.month - 1, s.day), sod: secondOfDay(s) };
+      if (this.baseFromDated === undefined && this.last) {
+        this.baseFromDated = this.lastDated.dayMs + dayStep(this.lastDated.sod, this.last.sod) * DAY_MS - this.last.rel * DAY_MS;
+      }
+      return undefined;
+    }
+    const sod = secondOfDay(s);
+    if (this.prev !== undefined) this.rel += dayStep(this.prev, sod);
+    this.prev = sod;
+    this.last = { sod, rel: this.rel };
+    if (this.baseFromDated === undefined && this.lastDated) {
+      this.baseFromDated = this.lastDated.dayMs + dayStep(this.lastDated.sod, sod) * DAY_MS - this.rel * DAY_MS;
+    }
+    return this.rel;
+  }
+
+  /** Midnight (as a UTC-based day number in ms) of relative day 0, and where it came from. */
+  baseDay(referenceTimeUs: number | undefined, nowMs: number, zone: Zone): { dayMs: number; source: DateSource } {
+    if (this.baseFromDated !== undefined) return { dayMs: this.baseFromDated, source: 'dated lines' };
+    const refUtc = referenceTimeUs !== undefined ? referenceTimeUs / 1000 : nowMs;
+    const source: DateSource = referenceTimeUs !== undefined ? 'reference time' : 'current date';
+    const local = refUtc + zone.offsetAt(refUtc) * 60_000;
+    let day = Math.floor(local / DAY_MS) * DAY_MS;
+    // The last line is at or before the reference; an hour of slack for clocks and flushes.
+    if (this.last && this.last.sod * 1000 > local - day + 3_600_000) day -= DAY_MS;
+    return { dayMs: day - (this.last?.rel ?? 0) * DAY_MS, source };
+  }
+}
+
+/** +1 when the time of day going from a to b passed midnight, -1 when it went back over it, else 0. */
+function dayStep(a: number, b: number): number {
+  if (a - b > 43_200) return 1;
+  if (b - a > 43_200) return -1;
+  return 0;
+}
+
+/** A time-only stamp placed on the day `dayMs` (midnight, UTC-based day number). */
+export function onDay(s: Stamp, dayMs: number): Stamp {
+  const d = new Date(dayMs);
+  return { ...s, dateless: false, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
 // ---- relative ages (kubectl describe) ----

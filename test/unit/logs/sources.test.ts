@@ -262,6 +262,17 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       assert.match(ev[0].message, /call to inventory failed\njava\.net\.SocketTimeoutException: Read timed out\n\tat /);
     });
 
+    it('logback default (time of day only): the date from the reference time, midnight crossed, the zone applied', async () => {
+      const utc = await check('logback-default.log', [
+        { kind: 'request-timeout', time: '2026-11-25T00:00:01.250Z', severity: 'error' },
+      ], { referenceTimeUs: Date.UTC(2026, 10, 25, 0, 0, 30) * 1000 }, 'time-only');
+      assert.match(utc[0].timeNote ?? '', /date inferred from the reference time/);
+      // The same file written in Berlin (UTC+1) and copied at 23:00:30Z (00:00:30 local).
+      await check('logback-default.log', [
+        { kind: 'request-timeout', time: '2026-11-24T23:00:01.250Z', severity: 'error' },
+      ], { referenceTimeUs: Date.UTC(2026, 10, 24, 23, 0, 30) * 1000, timeZone: 'Europe/Berlin' });
+    });
+
     it('Go: context deadline exceeded in log-package and structured lines, with elapsed time', async () => {
       await check('go-app.log', [
         { kind: 'request-timeout', time: '2026-11-24T10:00:01Z', latencyMs: undefined },

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
-  YearInference, addMillis, instantOf, isoOf, microsOf, parseAge, parseIsoStamp, stampFromEpochDigits, stampOf, zoneFor,
+  DayInference, YearInference, addMillis, instantOf, isoOf, microsOf, parseAge, parseIsoStamp, stampFromEpochDigits, stampOf, zoneFor,
 } from '../../../src/core/logs/timestamps';
 import type { Stamp } from '../../../src/core/logs/timestamps';
 
@@ -77,6 +77,22 @@ describe('logs/timestamps', () => {
       assert.deepEqual(y.baseYear(undefined, Date.UTC(2027, 0, 3) * 1000, 0), { year: 2026, source: 'reference time' });
       // mtime 2027-01-01: a "Jan 2" line cannot be in 2027 yet: 2026, and December is 2025.
       assert.deepEqual(y.baseYear(undefined, Date.UTC(2027, 0, 1) * 1000, 0), { year: 2025, source: 'reference time' });
+    });
+  });
+
+  describe('date inference (time-of-day-only lines)', () => {
+    const t = (h: number, m: number): Stamp => ({ ...stampOf(undefined, 1, 1, h, m, 0)!, dateless: true });
+    it('counts midnight crossings and takes the day from a dated line of the file', () => {
+      const d = new DayInference();
+      assert.deepEqual([t(23, 50), t(23, 59), t(0, 1), t(23, 58), t(0, 2)].map((s) => d.observe(s)), [0, 0, 1, 0, 1]);
+      d.observe(stampOf(2026, 11, 25, 0, 5, 0)!);
+      assert.deepEqual(d.baseDay(undefined, 0, zoneFor('UTC')), { dayMs: Date.UTC(2026, 10, 24), source: 'dated lines' });
+    });
+    it('puts the last line on the reference day, or the day before when it would be later than the reference', () => {
+      const d = new DayInference();
+      d.observe(t(22, 0));
+      assert.equal(d.baseDay(Date.UTC(2026, 10, 25, 23, 0) * 1000, 0, zoneFor('UTC')).dayMs, Date.UTC(2026, 10, 25));
+      assert.equal(d.baseDay(Date.UTC(2026, 10, 25, 8, 0) * 1000, 0, zoneFor('UTC')).dayMs, Date.UTC(2026, 10, 24));
     });
   });
 

@@ -2,7 +2,8 @@
  * Lines that start with an ISO-8601 time: plain application logs (logback / log4j / Python / Go: `2026-11-24
  * 10:00:01,123 ERROR [main] x.Y - msg`), and `kubectl logs --timestamps`, which puts an RFC 3339 time with
  * nanoseconds in front of whatever the container wrote (then the inner line's own severity and message are used),
- * and Go's `log` package shape `2026/11/24 10:00:01 message`.
+ * Go's `log` package shape `2026/11/24 10:00:01 message`, and time-of-day-only lines (logback / log4j defaults),
+ * whose date is inferred like a missing year.
  */
 import type { FormatContext, LineFormat, LogRecord } from '../types';
 import { scanIsoStamp, stampOf } from '../timestamps';
@@ -22,7 +23,7 @@ export function createIsoFormat(): LineFormat {
     parse(line: string, ctx: FormatContext): LogRecord | undefined {
       const bracket = line.charCodeAt(0) === 91 /* [ */ ? 1 : 0;
       const scanned = scanIsoStamp(line, bracket);
-      if (!scanned) return slashed(line);
+      if (!scanned) return slashed(line) ?? timeOnly(line);
       const { stamp } = scanned;
       let p = scanned.end;
       if (bracket && line.charCodeAt(p) === 93 /* ] */) p++;
@@ -48,6 +49,24 @@ export function createIsoFormat(): LineFormat {
 function withLevel(stamp: Stamp, timeText: string, format: string, rest: string): LogRecord {
   const lv = LEVEL.exec(rest);
   return { stamp, timeText, format, severity: lv ? severityFromWord(lv[1]) : undefined, message: lv ? lv[2] : rest };
+}
+
+/** logback's and log4j's defaults: `10:00:01.123 [main] ERROR c.e.Client - msg`, a time of day only (fraction required). */
+const TIME_ONLY = /^(\d\d):(\d\d):(\d\d)[.,](\d{1,9}) +(.*)$/;
+
+function timeOnly(line: string): LogRecord | undefined {
+  const m = TIME_ONLY.exec(line);
+  if (!m) return undefined;
+  const stamp = stampOf(undefined, 1, 1, Number(m[1]), Number(m[2]), Number(m[3]), m[4]);
+  if (!stamp) return undefined;
+  stamp.dateless = true;
+  const rec = withLevel(stamp, line.slice(0, 9 + m[4].length), 'time-only', m[5]);
+  // "[main] ERROR logger - msg": the level after the thread.
+  if (!rec.severity) {
+    const lv = /^\[[^\]]*\]\s+(\w+)\s/.exec(m[5]);
+    if (lv) rec.severity = severityFromWord(lv[1]);
+  }
+  return rec;
 }
 
 function slashed(line: string): LogRecord | undefined {
