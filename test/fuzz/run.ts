@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
 import { packFiles } from './bundle';
 import { craftedCaptures, craftedLogs, mutateBytes, mutateLog, scatterFlips, type Rng } from './mutate';
 import { captureSeeds, labSeeds, logSeeds, repoRoot } from './seeds';
@@ -156,7 +157,8 @@ async function main(): Promise<void> {
       const files = lab.files.map((f, i) => {
         if (/\.pcapng?$/.test(f.name)) {
           const flipped = scatterFlips(rng, f.bytes, Math.floor(rng() ** 3 * 400));
-          return { name: f.name, bytes: rng() < 0.5 ? mutateBytes(rng, flipped, f.bytes) : flipped };
+          const bytes = rng() < 0.5 ? mutateBytes(rng, flipped, f.bytes) : flipped;
+          return rng() < 0.1 ? { name: `${f.name}.gz`, bytes: gzipSync(bytes) } : { name: f.name, bytes };
         }
         return i === victim ? { name: f.name, bytes: mutateLog(rng, f.bytes, f.bytes) } : f;
       });
@@ -165,7 +167,11 @@ async function main(): Promise<void> {
       // The streaming reader, records cut at chunk boundaries of every size.
       const a = caps[Math.floor(rng() * caps.length)];
       const chunk = pickChunk(rng);
-      await one('captureFile', mutateBytes(rng, a.bytes, caps[Math.floor(rng() * caps.length)].bytes), `file:${a.name}/chunk ${chunk}`, chunk);
+      const mutated = mutateBytes(rng, a.bytes, caps[Math.floor(rng() * caps.length)].bytes);
+      // Sometimes gzip'd (a rotated capture.pcap.gz), and then sometimes the compressed stream itself damaged.
+      const z = rng();
+      const bytes = z < 0.1 ? mutateBytes(rng, gzipSync(mutated), mutated) : z < 0.25 ? gzipSync(mutated) : mutated;
+      await one('captureFile', bytes, `file:${a.name}/chunk ${chunk}${z < 0.25 ? '/gzip' : ''}`, chunk);
     } else if (dice < 0.22 && logs.length > 0) {
       const a = logs[Math.floor(rng() * logs.length)];
       await one('logFile', mutateLog(rng, a.bytes, logs[Math.floor(rng() * logs.length)].bytes), `file:${a.name}`);
