@@ -122,4 +122,46 @@ describe('decoder rules that match Wireshark', () => {
     const p = decode(bytes(eth(0x86dd), ipv6(43, 8 + inner.length), srh, inner));
     assert.equal(chain(p), 'eth:ethertype:ipv6:ipv6.routing:eth:ethertype:ipv6');
   });
+
+  it('IPv6 payload length 0 without a hop-by-hop header leaves the next header nothing (no UDP fields)', () => {
+    const c = columns(bytes(eth(0x86dd), ipv6(17, 0), udp(1, 2, 4), [1, 2, 3, 4]));
+    assert.equal(c['frame.protocols'], 'eth:ethertype:ipv6:udp');
+    assert.equal(c['udp.srcport'], '');
+  });
+
+  it('behind a later IPv6 fragment the extension walk stops (its payload is data)', () => {
+    const frag = [0, 0, 0x38, 0x00, 0, 0, 0, 9]; // next header hop-by-hop, offset 1792
+    const p = decode(bytes(eth(0x86dd), ipv6(44, 16), frag, [17, 0, 1, 4, 0, 0, 0, 0]));
+    assert.equal(chain(p), 'eth:ethertype:ipv6:ipv6.fraghdr:data');
+    assert.equal(p.ipLayers[0]!.fragOffset, 1792);
+  });
+
+  it('GTP-U carries IPv4 only for a first byte 0x45..0x4e; other versions are not GTP-U', () => {
+    const gtp = (first: number, version = 0x30): Uint8Array => {
+      const inner = bytes(ipv4({ proto: 17, payloadLen: 8 }), udp(1, 2, 0));
+      inner[0] = first;
+      const u = bytes(udp(2152, 2152, 8 + inner.length), [version, 0xff, 0, inner.length, 0, 0, 0, 1], inner);
+      return bytes(eth(0x0800), ipv4({ proto: 17, payloadLen: u.length }), u);
+    };
+    assert.equal(chain(decode(gtp(0x45))), 'eth:ethertype:ip:udp:gtp:ip:udp');
+    assert.equal(chain(decode(gtp(0x40))), 'eth:ethertype:ip:udp:gtp');
+    assert.equal(chain(decode(gtp(0x45, 0x80))), 'eth:ethertype:ip:udp');
+  });
+
+  it('ERSPAN: the header version decides type II or III, an unknown version stops', () => {
+    const inner = bytes(eth(0x0800), ipv4({ proto: 17, payloadLen: 8 }), udp(1, 2, 0));
+    const frame = (erspan: number[]): Uint8Array => {
+      const g = bytes([0x10, 0x00, 0x88, 0xbe, 0, 0, 0, 1], erspan, inner);
+      return bytes(eth(0x0800), ipv4({ proto: 47, payloadLen: g.length }), g);
+    };
+    assert.equal(chain(decode(frame([0x10, 7, 0, 1, 0, 0, 0, 0]))), 'eth:ethertype:ip:gre:erspan:eth:ethertype:ip:udp');
+    assert.equal(chain(decode(frame([0x20, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]))), 'eth:ethertype:ip:gre:erspan:eth:ethertype:ip:udp');
+    assert.equal(chain(decode(frame([0xe0, 7, 0, 1, 0, 0, 0, 0]))), 'eth:ethertype:ip:gre:erspan');
+  });
+
+  it('a tunnel port needs a captured payload byte before its layer appears', () => {
+    const f = bytes(eth(0x0800), ipv4({ proto: 17, payloadLen: 16 }), udp(40000, 4789, 8), [8, 0, 0, 0, 0, 0, 5, 0]);
+    assert.equal(chain(decode(f.subarray(0, 42))), 'eth:ethertype:ip:udp');
+    assert.equal(chain(decode(f.subarray(0, 43))), 'eth:ethertype:ip:udp:vxlan');
+  });
 });
