@@ -562,6 +562,10 @@ export class TimelineView {
   private focus(i: number): void {
     this.focusIndex = i;
     this.focusLane = this.laneOfIndex(i);
+    // Keyboard focus may move to an event outside the window: bring it to the middle.
+    const t = this.cols.events.timeUs[i]!;
+    const [a, b] = this.window();
+    if (t < a || t > b) this.zoomTo(t - (b - a) / 2, t + (b - a) / 2);
     const lines = this.eventLines(i);
     this.live.textContent = lines.join(', ');
     setChildren(this.detail, ...lines.map((l, k) => el(k === lines.length - 1 ? 'pre' : 'div', { class: k === 0 ? 'detail-title' : '' }, l)));
