@@ -50,6 +50,9 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'container-restart', time: '2027-01-01T00:00:00.000456Z', pod: 'kube-router-x7k2p', namespace: 'kube-system', container: 'kube-router' },
         { kind: 'container-restart', time: '2027-01-01T00:00:01.523001Z', pod: 'kube-router-x7k2p', namespace: 'kube-system', container: undefined },
         { kind: 'container-restart', time: '2027-01-01T00:00:02.611870Z', pod: 'kube-router-x7k2p', namespace: 'kube-system', container: undefined },
+        // older kubelet wording, and the CrashLoopBackOff back-off of today's kubelet
+        { kind: 'probe-failed', time: '2027-01-01T00:00:06.000001Z', pod: 'kube-router-x7k2p', namespace: 'kube-system', container: 'kube-router' },
+        { kind: 'container-restart', time: '2027-01-01T00:00:07.000001Z', pod: 'kube-router-x7k2p', namespace: 'kube-system', container: undefined },
       ], { year: 2026 }, 'klog');
       assert.match(ev[0].timeNote ?? '', /year from the setting/);
       assert.equal(ev[0].timeText, '1231 23:59:59.904512');
@@ -249,11 +252,13 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       ], REF, 'access-log');
     });
 
-    it('Envoy: UT is a timeout, UF,URX a failed request, each with its duration; a slow 200 is a slow response', async () => {
+    it('Envoy and Istio: UT is a timeout, UF,URX a failed request, each with its duration; a slow 200 is a slow response', async () => {
       await check('envoy-access.log', [
         { kind: 'request-timeout', time: '2026-11-24T10:00:01.123Z', latencyMs: 15001, httpStatus: 504 },
         { kind: 'request-failed', time: '2026-11-24T10:00:02Z', latencyMs: 3005, httpStatus: 503 },
         { kind: 'slow-response', time: '2026-11-24T10:00:03Z', latencyMs: 1800, httpStatus: 200 },
+        // Istio's proxy format: response code details, termination details and failure reason after the flags
+        { kind: 'request-timeout', time: '2026-11-24T10:00:05Z', latencyMs: 10002, httpStatus: 504 },
       ], REF, 'envoy');
     });
 

@@ -18,7 +18,8 @@ import { severityFromWord } from './common';
 
 const NGINX_ERROR = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d+)#\d+: (?:\*\d+ )?(.*)$/;
 const CLF = /^(\S+) \S+ \S+ \[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([+-]\d{4})\] "([^"]*)" (\d{3}) (.*)$/;
-const ENVOY = /^\[(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)\] "([^"]*)" (\d{3}) (\S+) (\d+|-) (\d+|-) (\d+|-) (\S+)(.*)$/;
+// Istio's proxies add %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" after the flags.
+const ENVOY = /^\[(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)\] "([^"]*)" (\d{3}) (\S+)(?: \S+ \S+ "[^"]*")? (\d+|-) (\d+|-) (\d+|-) (\S+)(.*)$/;
 
 /** Envoy response flags: the request ran out of time / failed otherwise upstream (connect failure, retries exhausted, no healthy host, reset). */
 const ENVOY_TIMEOUT_FLAGS = new Set(['UT', 'SI', 'DT', 'UMSDR']);

@@ -31,6 +31,13 @@ export function createKlogFormat(): LineFormat {
 /** pod="ns/name", containerName="x" / container="x" in klog structured messages. */
 export function kubeObjectFields(msg: string): Partial<LogRecord> {
   const out: Partial<LogRecord> = {};
+  // older kubelet: "kube-router-x7k2p_kube-system(6f1c...):kube-router"
+  const legacy = /"([a-z0-9][-a-z0-9.]*)_([a-z0-9][-a-z0-9]*)\([0-9a-f-]+\):([a-z0-9][-a-z0-9]*)"/.exec(msg);
+  if (legacy) {
+    out.pod = legacy[1];
+    out.namespace = legacy[2];
+    out.container = legacy[3];
+  }
   const pod = /\bpod="([^"/]+)\/([^"]+)"/.exec(msg);
   if (pod) {
     out.namespace = pod[1];
@@ -117,10 +124,12 @@ interface KubeRule {
 }
 
 const KUBE_RULES: KubeRule[] = [
-  { re: /"Probe failed"|\bProbe failed\b|probe failed:/, kind: 'probe-failed' },
+  // structured kubelet ("Probe failed" probeType=...) and older kubelet (Liveness probe for "pod_ns(uid):c" failed (failure): ...)
+  { re: /"Probe failed"|\bProbe failed\b|probe failed:|\b(?:Liveness|Readiness|Startup) probe for "[^"]*" failed\b/, kind: 'probe-failed' },
   { re: /failed (?:liveness|startup) probe, will be restarted/, kind: 'container-restart' },
-  { re: /Back-off restarting failed container/, kind: 'container-restart' },
-  { re: /"Killing container with a grace period"|Killing container with a grace period/, kind: 'container-restart' },
+  // "Back-off restarting failed container" (event text) and "back-off 5m0s restarting failed container=x pod=..." (kubelet)
+  { re: /[Bb]ack-off(?: \S+)? restarting failed container/, kind: 'container-restart' },
+  { re: /Killing container with (?:a grace period|id)\b/, kind: 'container-restart' },
   { re: /"Killing unwanted pod"|"SyncLoop DELETE"|Evicted pod|"Evicting pod"/, kind: 'pod-killed' },
   { re: /"Type":"ContainerDied"/, kind: 'container-restart', toState: 'exited' },
   { re: /"Type":"ContainerStarted"/, kind: 'container-restart', toState: 'running' },
@@ -131,12 +140,12 @@ const KUBE_RULES: KubeRule[] = [
 ];
 
 /** Words every rule above contains: one scan rules out the chatter before the rules run. */
-const ANY_KUBE = /[Pp]robe|Back-off|Killing|SyncLoop|Evict|Container(?:Died|Started)|kube-router|Shutting down|signal terminated/;
+const ANY_KUBE = /[Pp]robe|[Bb]ack-off|Killing|SyncLoop|Evict|Container(?:Died|Started)|kube-router|Shutting down|signal terminated/;
 
 export const kubeClassifier: Classifier = (message, rec) => {
   if (rec.format !== 'klog' && rec.format !== 'cri' && rec.format !== 'docker-json' && !message.includes('pod=')) {
     // Kubelet messages are klog; elsewhere only the unmistakable ones count.
-    if (!/Back-off restarting failed container|failed (?:liveness|startup) probe, will be restarted/.test(message)) return undefined;
+    if (!/[Bb]ack-off(?: \S+)? restarting failed container|failed (?:liveness|startup) probe, will be restarted/.test(message)) return undefined;
   }
   if (!ANY_KUBE.test(message)) return undefined;
   for (const r of KUBE_RULES) {
