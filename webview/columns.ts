@@ -88,14 +88,17 @@ export interface ReportColumns {
   sightings: number;
 }
 
-/** Indices 0..n-1 ordered by `key` (stable), without building an object per index. */
-function orderBy(key: ArrayLike<number>): Uint32Array {
-  const order = new Uint32Array(key.length);
+function isSorted(key: ArrayLike<number>, n = key.length): boolean {
+  for (let i = 1; i < n; i++) if (key[i]! < key[i - 1]!) return false;
+  return true;
+}
+
+/** Indices 0..n-1 ordered by `key[0..n)` (stable), or null when already in order (the usual case). */
+function orderBy(key: ArrayLike<number>, n = key.length): Uint32Array | null {
+  if (isSorted(key, n)) return null;
+  const order = new Uint32Array(n);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  let sorted = true;
-  for (let i = 1; i < key.length && sorted; i++) if (key[i]! < key[i - 1]!) sorted = false;
-  if (!sorted) order.sort((a, b) => key[a]! - key[b]! || a - b);
-  return order;
+  return order.sort((a, b) => key[a]! - key[b]! || a - b);
 }
 
 /**
@@ -129,10 +132,7 @@ class LazyEpisodeColumns implements EpisodeColumns {
   /** null when the sightings are already in time order (the detector emits them so); else the sorting permutation. */
   private sortOrder(): Uint32Array | null {
     if (this.order === undefined) {
-      const t = this.episode.ladder.timeUs;
-      let sorted = true;
-      for (let i = 1; i < this.n && sorted; i++) if (t[i]! < t[i - 1]!) sorted = false;
-      this.order = sorted ? null : orderBy(t.slice(0, this.n));
+      this.order = orderBy(this.episode.ladder.timeUs, this.n);
     }
     return this.order;
   }
@@ -283,7 +283,7 @@ export function eventColumns(events: LogEvent[]): EventColumns {
   }
   // Report events are in time order; a lane could still be out of order if a source had a clock step, so sort.
   for (let l = 0; l < ordered.length; l++) sortLane(timeUs, rank, eventIndex, laneStart[l]!, laneStart[l + 1]!);
-  responseTimeUs.sort();
+  if (!isSorted(responseTimeUs)) responseTimeUs.sort();
   const tOrder = orderBy(throttleTimeUs);
   return {
     lanes: ordered,
@@ -294,14 +294,14 @@ export function eventColumns(events: LogEvent[]): EventColumns {
     eventIndex,
     laneOfEvent,
     responseTimeUs,
-    throttleTimeUs: Float64Array.from(tOrder, (i) => throttleTimeUs[i]!),
-    throttleValue: Float64Array.from(tOrder, (i) => throttleValue[i]!),
+    throttleTimeUs: tOrder ? Float64Array.from(tOrder, (i) => throttleTimeUs[i]!) : throttleTimeUs,
+    throttleValue: tOrder ? Float64Array.from(tOrder, (i) => throttleValue[i]!) : throttleValue,
   };
 }
 
 function sortLane(timeUs: Float64Array, rank: Uint8Array, eventIndex: Uint32Array, from: number, to: number): void {
   const order = orderBy(timeUs.subarray(from, to));
-  if (order.every((v, i) => v === i)) return;
+  if (!order) return;
   const t = timeUs.slice(from, to);
   const r = rank.slice(from, to);
   const e = eventIndex.slice(from, to);
