@@ -196,11 +196,14 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', toState: 'idle' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', toState: 'established' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40.250Z', peer: '10.0.12.3', toState: 'IDLE' },
+        // VRP8's ISO time with a spaced offset, read through the syslog framing
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:50.500Z', peer: '10.0.12.4', toState: 'idle' },
       ], REF, 'huawei-vrp');
       await check('h3c-comware.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01.579Z', peer: '10.0.12.2' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31.002Z', peer: '10.0.12.2' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40Z', peer: '10.0.12.3' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:50.001Z', peer: '10.0.12.4' },
       ], REF, 'h3c-comware');
     });
   });

@@ -139,10 +139,11 @@ const VENDOR_RULES: VendorRule[] = [
     // Huawei VRP: BGP/2/PEER_BACKWARDTRANS_NOTIFICATION: The BGP FSM moved from a higher numbered state to a lower numbered state. (BgpPeerRemoteAddr=10.1.1.2, BgpPeerLastError=..., BgpPeerState=1, ...)
     // also hwBgpPeerBackwardTransition / bgpBackwardTransition and their _clear (entered Established).
     has: 'BgpPeerRemoteAddr=',
-    re: new RegExp(String.raw`BGP/\d/(\w+): ?The BGP FSM (moved|moves|enters)[^(]*\(BgpPeerRemoteAddr=(${IP_SRC})[^)]*`),
+    // (through syslog the mnemonic may land in the tag: only the text after it is required)
+    re: new RegExp(String.raw`(?:BGP/\d/(\w+): ?)?The BGP FSM (moved|moves|enters)[^(]*\(BgpPeerRemoteAddr=(${IP_SRC})[^)]*`),
     format: 'huawei-vrp',
     build: (m) => {
-      const up = m[2] === 'enters' || /_clear$/i.test(m[1]);
+      const up = m[2] === 'enters' || /_clear$/i.test(m[1] ?? '');
       const c: Classification = { kind: up ? 'bgp-peer-up' : 'bgp-peer-down', peer: m[3] };
       const state = /BgpPeerState=(\w+)/.exec(m[0]);
       if (state) c.toState = normaliseBgpState(state[1]);
@@ -162,7 +163,8 @@ const VENDOR_RULES: VendorRule[] = [
     // older Comware: BGP/5/BGP_STATE_CHANGED: 10.1.1.2 state is changed from ESTABLISHED to IDLE.
     // (through RFC 3164 the mnemonic lands in the tag, so only the text after it is required)
     has: 'changed from',
-    re: new RegExp(String.raw`(?:^|BGP_STATE_CHANGED: )(?:BGP(?:\.[\w-]*)?: )?(${IP_SRC}) state (?:has|is) changed from (\w+) to (\w+)`),
+    // (Comware 7 names the instance and VPN: "BGP.vpn1: ", "BGP default.: ")
+    re: new RegExp(String.raw`(?:^|BGP_STATE_CHANGED: )(?:BGP[ .][\w.-]*: |BGP: )?(${IP_SRC}) state (?:has|is) changed from (\w+) to (\w+)`),
     format: 'h3c-comware',
     build: (m) => ({ ...bgpTransition(m[2], m[3]), peer: m[1] }),
   },
