@@ -15,6 +15,8 @@ export interface CodeServer {
   url: string;
   workspace: string;
   root: string;
+  /** Process group of code-server and everything it started (its extension host included). */
+  pgid: number;
   log(): string;
   stop(): Promise<void>;
 }
@@ -99,6 +101,7 @@ export async function startCodeServer(opts: { workspace: string; vsix: string; s
     url,
     workspace: opts.workspace,
     root,
+    pgid: proc.pid!,
     log: () => output,
     async stop() {
       if (proc.exitCode === null && proc.pid) {

@@ -1,5 +1,5 @@
 /** Drives the VS Code workbench in Chromium the way a person does: palette, explorer menus, notifications, webviews. */
-import { chromium, type Browser, type Page, type FrameLocator } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page, type FrameLocator } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -18,6 +18,9 @@ export async function openWorkbench(url: string, folder: string): Promise<Workbe
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   // The explorer is populated when the workbench has restored the folder.
   await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+  // The extension's menus and commands exist once the workbench has read its contributions; its view container
+  // in the activity bar is the visible sign.
+  await page.locator('.activitybar .action-item .action-label[aria-label^="Incident Lens"]').waitFor({ state: 'attached', timeout: 60_000 });
   return { browser, page, close: () => browser.close() };
 }
 
@@ -79,4 +82,76 @@ export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs
 /** The active webview's document (VS Code nests it in two iframes). */
 export function activeWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+/**
+ * Starts recording every notification toast that appears, even one that is gone before the test looks
+ * (a fast analysis shows its progress for a fraction of a second). Read with seenNotifications().
+ */
+export async function recordNotifications(page: Page): Promise<void> {
+  // A string, not a function: tsx's transform would add helpers (`__name`) that do not exist in the page.
+  await page.evaluate(`(() => {
+    if (window.__seenToasts) return;
+    const seen = (window.__seenToasts = []);
+    new MutationObserver(() => {
+      for (const t of document.querySelectorAll('.notifications-toasts .notification-toast')) {
+        const text = t.innerText.replace(/\\s+/g, ' ').trim();
+        if (text && !seen.includes(text)) seen.push(text);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
+}
+
+export async function seenNotifications(page: Page): Promise<string[]> {
+  return page.evaluate('window.__seenToasts ?? []') as Promise<string[]>;
+}
+
+/** Polls `probe` until it returns something other than undefined; the error names what was awaited and what was last seen. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, last?: () => Promise<unknown>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last seen: ${JSON.stringify(await last())}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The frame (of any webview) for which `test` is true inside the page, e.g. the Report panel's. */
+export async function findFrame(page: Page, what: string, test: string, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor(
+    what,
+    async () => {
+      for (const f of page.frames()) {
+        try {
+          if (await f.evaluate(test)) return f;
+        } catch {
+          // a frame that is navigating or gone
+        }
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Rows of a tree in the side bar as text ("label description"), top to bottom. */
+export async function sideBarRows(page: Page): Promise<string[]> {
+  // Label and description are separate elements with no space between them in innerText.
+  const texts = await page
+    .locator('.part.sidebar .monaco-list-row')
+    .evaluateAll((rows) =>
+      rows.map((r) => {
+        const parts = [...r.querySelectorAll('.label-name, .label-description')].map((e) => e.textContent ?? '');
+        return parts.length ? parts.join(' ') : (r as HTMLElement).innerText;
+      }),
+    );
+  return texts.map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Clicks the side-bar row whose text matches and waits for nothing else: the caller waits for the effect. */
+export async function clickSideBarRow(page: Page, pattern: RegExp): Promise<void> {
+  const row = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: pattern }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
 }
