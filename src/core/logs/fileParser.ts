@@ -30,7 +30,7 @@ const CLASSIFY_CHARS = 8192;
 const REQUEST_LINE = /\b(?:request|response|GET|POST|PUT|DELETE|PATCH|HTTP\/\d)\b/i;
 const MAX_PROBLEMS = 50;
 /** A kubectl events document is parsed whole; beyond this it is read as lines instead. */
-const MAX_DOCUMENT_CHARS = 256 << 20;
+const MAX_DOCUMENT_CHARS = 64 << 20;
 
 interface Pending {
   rec: LogRecord;
