@@ -198,7 +198,8 @@ export class TimelineView {
 
   render(): void {
     const t0 = performance.now();
-    const plotWidth = Math.max(100, (this.root.clientWidth || 800) - LABEL_WIDTH);
+    // The plot cell's width (the lanes box may show a vertical scrollbar, which the root's width would include).
+    const plotWidth = Math.max(100, this.canvas.parentElement?.clientWidth || (this.root.clientWidth || 800) - LABEL_WIDTH);
     if (plotWidth !== this.zoomWidth) {
       this.width = this.zoomWidth = plotWidth;
       const h = totalHeight(this.rows);
