@@ -138,11 +138,14 @@ export function latencyOf(message: string): number | undefined {
   return l ? toMs(Number(l[1]), l[2]) : undefined;
 }
 
-/** Words every pattern above contains: one scan rules out most lines before the precise patterns run. */
-const ANY_SYMPTOM = /time|Time|TIME|deadline|UNREACH|ECONN|EPIPE|route to host|unreachable|refused|reset|healthy upstream/;
+/**
+ * Words every pattern above contains: a few substring searches rule out most lines before the precise patterns
+ * run (String.includes is much faster than one regular expression with many alternatives).
+ */
+const SYMPTOM_WORDS = ['time', 'Time', 'TIME', 'deadline', 'UNREACH', 'ECONN', 'EPIPE', 'route to host', 'unreachable', 'refused', 'reset', 'healthy upstream'];
 
 export const appClassifier: Classifier = (message) => {
-  if (!ANY_SYMPTOM.test(message)) return undefined;
+  if (!SYMPTOM_WORDS.some((w) => message.includes(w))) return undefined;
   const timeout = TIMEOUT_PATTERNS.some((re) => re.test(message));
   if (!timeout && !FAILURE_PATTERNS.test(message)) return undefined;
   const c: Classification = { kind: timeout ? 'request-timeout' : 'request-failed' };

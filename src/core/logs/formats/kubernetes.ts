@@ -6,11 +6,11 @@
  *   partial line continued by the next line of the same stream, `F` the end of it.
  * And the classifier for what kubelet and kube-router say (probes, kills, restarts, start-up).
  */
-import type { EventKind } from '../../model/events';
+import type { EventKind, Severity } from '../../model/events';
 import type { Classification, Classifier, FormatContext, LineFormat, LogRecord } from '../types';
 import { parseIsoStamp, stampOf } from '../timestamps';
-import { severityFromWord } from './common';
 
+const KLOG_SEVERITY: Record<string, Severity> = { I: 'info', W: 'warning', E: 'error', F: 'critical' };
 const KLOG = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})\s+(\d+) ([^\s\]]+):(\d+)\] ?(.*)$/;
 
 export function createKlogFormat(): LineFormat {
@@ -21,7 +21,7 @@ export function createKlogFormat(): LineFormat {
       if (!m) return undefined;
       const stamp = stampOf(undefined, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
       if (!stamp) return undefined;
-      const rec: LogRecord = { stamp, timeText: line.slice(1, 21), format: 'klog', severity: severityFromWord(m[1]), message: m[11] };
+      const rec: LogRecord = { stamp, timeText: line.slice(1, 21), format: 'klog', severity: KLOG_SEVERITY[m[1]], message: m[11] };
       Object.assign(rec, kubeObjectFields(m[11]));
       return rec;
     },
@@ -32,7 +32,7 @@ export function createKlogFormat(): LineFormat {
 export function kubeObjectFields(msg: string): Partial<LogRecord> {
   const out: Partial<LogRecord> = {};
   // older kubelet: "kube-router-x7k2p_kube-system(6f1c...):kube-router"
-  const legacy = /"([a-z0-9][-a-z0-9.]*)_([a-z0-9][-a-z0-9]*)\([0-9a-f-]+\):([a-z0-9][-a-z0-9]*)"/.exec(msg);
+  const legacy = msg.includes('):') ? /"([a-z0-9][-a-z0-9.]*)_([a-z0-9][-a-z0-9]*)\([0-9a-f-]+\):([a-z0-9][-a-z0-9]*)"/.exec(msg) : null;
   if (legacy) {
     out.pod = legacy[1];
     out.namespace = legacy[2];
