@@ -123,16 +123,17 @@ export async function readLogFile(path: string, opts: LogReadOptions = {}): Prom
   let done = 0;
   let lastProgress = 0;
 
-  const emit = (buf: Buffer): void => {
+  // One string per line, decoded straight from the chunk (no Buffer view per line: that was most of the garbage).
+  const emit = (text: string, byteLength: number): void => {
     lineNo++;
     const at = lineStart;
-    lineStart += buf.length + 1;
-    if (buf.includes(0)) {
+    lineStart += byteLength + 1;
+    if (text.includes('\0')) {
       if (!undecodable++) firstUndecodable = lineNo;
       parser.skipLine(lineNo, 'contains NUL bytes');
       return;
     }
-    parser.push(buf.toString('utf8'), lineNo, at);
+    parser.push(text, lineNo, at);
   };
 
   try {
@@ -155,11 +156,13 @@ export async function readLogFile(path: string, opts: LogReadOptions = {}): Prom
         } else if (nl < 0) {
           carry.push(chunk.subarray(pos, end));
           carryLen += end - pos;
-        } else {
-          const piece = chunk.subarray(pos, end);
-          emit(carryLen ? Buffer.concat([...carry, piece]) : piece);
+        } else if (carryLen) {
+          const joined = Buffer.concat([...carry, chunk.subarray(pos, end)]);
+          emit(joined.toString('utf8'), joined.length);
           carry = [];
           carryLen = 0;
+        } else {
+          emit(chunk.toString('utf8', pos, end), end - pos);
         }
         pos = end + 1;
       }
@@ -173,7 +176,10 @@ export async function readLogFile(path: string, opts: LogReadOptions = {}): Prom
     if ((e as Error).name === 'AbortError') throw e;
     parser.problem('error', `reading stopped at line ${lineNo + 1}: ${(e as Error).message}`, lineNo + 1, true);
   }
-  if (carryLen && !skipping) emit(Buffer.concat(carry));
+  if (carryLen && !skipping) {
+    const rest = Buffer.concat(carry);
+    emit(rest.toString('utf8'), rest.length);
+  }
   if (undecodable > 1) parser.problem('warning', `${undecodable} lines with NUL bytes skipped, the first at line ${firstUndecodable}`);
   opts.onProgress?.(st.size, st.size);
   return parser.finish(st.size);
