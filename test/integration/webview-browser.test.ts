@@ -261,6 +261,32 @@ describe('webview in headless Chromium', function () {
       await page.close();
     });
 
+    it('draws the lab\'s CPU throttling samples as a series and failed requests in the density strip', async () => {
+      const r = await analyze({ paths: [join(__dirname, '..', 'fixtures', 'lab', 'cpu-throttle', 'input')] });
+      const throttled = r.events.filter((e) => e.kind === 'cpu-throttled' && (e.throttledMs ?? 0) > 0);
+      assert.ok(throttled.length > 0, 'the lab throttled the pod');
+      const { page, errors } = await openWebview(chromium());
+      await page.evaluate(() => document.body.style.setProperty('--vscode-charts-purple', 'rgb(2, 3, 250)'));
+      await sendReport(page, r);
+      const d = await drawn(page);
+      assert.equal(d.responses, r.events.filter((e) => e.kind === 'request-timeout' || e.kind === 'request-failed' || e.kind === 'slow-response').length);
+      assert.ok(d.responses > 0);
+      assert.equal(await page.locator('.timeline-labels .throttle-label').innerText(), 'CPU throttling');
+      // The throttle row holds bars in the theme's purple (and nothing else draws purple there).
+      const bars = await page.evaluate(() => {
+        const label = document.querySelector('.timeline-labels .throttle-label') as HTMLElement;
+        const c = document.querySelector('canvas.timeline-canvas') as HTMLCanvasElement;
+        const top = parseFloat(label.style.top);
+        const px = c.getContext('2d')!.getImageData(0, top, c.width, label.offsetHeight).data;
+        const columns = new Set<number>();
+        for (let i = 0; i < px.length; i += 4) if (px[i] === 2 && px[i + 1] === 3 && px[i + 2] === 250) columns.add((i / 4) % c.width);
+        return columns.size;
+      });
+      assert.ok(bars > 0 && bars <= throttled.length, `${bars} columns with throttling bars for ${throttled.length} samples`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
     it('renders the same from a self-contained HTML snapshot (inline script under the same CSP)', async () => {
       const root = join(__dirname, '..', '..');
       const html = buildSnapshotHtml({
