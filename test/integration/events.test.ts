@@ -64,6 +64,15 @@ describe('CLI: incident-lens events', () => {
     assert.equal(r.stdout.trim().split('\n').length, 3);
   });
 
+  it('reads a folder recursively and skips the captures in it', () => {
+    const r = run('--json', join(root, 'test', 'fixtures', 'lab', 'cpu-throttle', 'input'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /core-access\.pcapng: skipped \(not a text log\)/);
+    assert.match(r.stderr, /kubelet\.log: klog, /);
+    const kinds = new Set(r.stdout.trim().split('\n').map((l) => JSON.parse(l).kind));
+    for (const k of ['bgp-peer-down', 'container-restart', 'cpu-throttled', 'request-timeout']) assert.ok(kinds.has(k), k);
+  });
+
   it('--format-regex with --time-format reads a format of the user', () => {
     const r = run('--json', '--format-regex', String.raw`^\[(?<time>[^\]]+)\] (?<level>\w+)\s+\w+\s+upstream=(?<peer>\S+) took=(?<latency>\d+) (?<msg>.*)$`,
       '--time-format', 'DD.MM.YYYY HH:mm:ss.SSS', join(documented, 'custom-app.log'));

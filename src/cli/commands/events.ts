@@ -2,23 +2,26 @@
  * `incident-lens events <files...>`: the events the log reader finds, merged across files in time order,
  * as JSON lines (--json) or a table. Lines that are not events are counted per file (on stderr), never printed.
  */
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
 import type { CustomLogFormat } from '../../core/model/analysis';
 import type { LogEvent } from '../../core/model/events';
 import type { LogInputSummary } from '../../core/model/report';
-import { readLogFile } from '../../core/logs/read';
+import { readLogFile, sniffLogFile } from '../../core/logs/read';
 import type { LogReadOptions } from '../../core/logs/read';
 import { zoneFor } from '../../core/logs/timestamps';
 import { compileTimeFormat } from '../../core/logs/formats/custom';
 import { estimateClockOffsets } from '../../core/logs/clockOffsets';
 
-const USAGE = `Usage: incident-lens events [options] <log file...>
+const USAGE = `Usage: incident-lens events [options] <log file|folder...>
 
 Reads log files (kubelet/kube-router klog, CRI and Docker container logs, kubectl events/describe, GoBGP, FRR,
 BIRD, Cisco/Junos/Arista/Huawei/H3C syslog, RFC 3164/5424, journald, nginx/Envoy/Java/Go timeouts, cgroup
-cpu.stat and Prometheus throttling samples; gzip too) and prints their events in time order (UTC).
+cpu.stat and Prometheus throttling samples; gzip too) and prints their events in time order (UTC). Folders are
+read recursively; files in them that are not text (captures) are skipped.
 Lines that are not events are counted, not printed. Summaries and problems go to stderr.
 
   --json                  one JSON object (a Report LogEvent) per line instead of the table
@@ -139,6 +142,39 @@ function summaryLine(s: LogInputSummary): string {
   return `${s.path}: ${s.format}, ${s.lines} lines, ${s.events} events, ${s.ignoredLines} lines not events, zone ${s.timeZone}${offset}`;
 }
 
+/** Folders are read recursively (hidden entries skipped); files found there that are not text are skipped, not errors. */
+async function expandFolders(paths: string[]): Promise<{ path: string; inFolder: boolean }[]> {
+  const out: { path: string; inFolder: boolean }[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push({ path: p, inFolder: true });
+    }
+  };
+  for (const p of paths) {
+    const st = await stat(p).catch(() => undefined);
+    if (st?.isDirectory()) await walk(p);
+    else out.push({ path: p, inFolder: false });
+  }
+  return out;
+}
+
+async function looksLikeText(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const bytes = head.subarray(0, bytesRead);
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b) || sniffLogFile(bytes);
+  } finally {
+    await fh.close();
+  }
+}
+
 export const eventsCommand: CliCommand = {
   name: 'events',
   summary: 'List the events (BGP, restarts, probes, timeouts, throttling) found in log files',
@@ -149,7 +185,11 @@ export const eventsCommand: CliCommand = {
     io.stdout.on?.('error', () => {});
     const all: LogEvent[] = [];
     let status = 0;
-    for (const path of o.paths) {
+    for (const { path, inFolder } of await expandFolders(o.paths)) {
+      if (inFolder && !(await looksLikeText(path))) {
+        io.stderr.write(`${path}: skipped (not a text log)\n`);
+        continue;
+      }
       const read: LogReadOptions = { ...o.read };
       const offset = o.offsets.get(path) ?? o.offsets.get('*');
       if (offset !== undefined) read.clockOffsetMs = offset;
