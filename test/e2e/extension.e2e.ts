@@ -8,8 +8,8 @@
  * command titles from package.json.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { findVsix, repoRoot, startCodeServer, type CodeServer } from './codeServer';
 import { screenshot } from './screenshots';
@@ -22,12 +22,14 @@ import {
   recordNotifications,
   runCommand,
   seenNotifications,
+  selectInExplorer,
   sideBarRows,
   waitFor,
   waitForNotification,
   type Workbench,
 } from './workbench';
-import { DAMAGED_CAPTURE, LONG_CAPTURE, prepareWorkspace, SAMPLE_CAPTURE, type E2eWorkspace } from './workspace';
+import { analysisLabel } from '../../src/host/analysisRegistry';
+import { DAMAGED_CAPTURE, LONG_CAPTURE, prepareWorkspace, SAMPLE_CAPTURE, SAMPLE_DIR, type E2eWorkspace } from './workspace';
 
 interface ContributedCommand {
   command: string;
@@ -55,8 +57,8 @@ function escapeRe(s: string): string {
 const progressOf = (file: string) => new RegExp(`Incident Lens: analysing ${escapeRe(file)}`);
 
 /** Right-clicks an explorer entry, optionally photographs the open menu, and runs the item. */
-async function explorerMenu(page: Page, file: string, item: string, shot?: string): Promise<void> {
-  await runCommand(page, 'View: Show Explorer');
+async function explorerMenu(page: Page, file: string, item: string, shot?: string, showExplorer = true): Promise<void> {
+  if (showExplorer) await runCommand(page, 'View: Show Explorer');
   const row = await explorerRow(page, file);
   await row.click({ button: 'right' });
   const action = page.locator('.monaco-menu .action-item .action-label', { hasText: item }).first();
@@ -123,6 +125,27 @@ async function afterTextOfLine(page: Page, lineText: string): Promise<string[]> 
   })()`) as Promise<string[]>;
 }
 
+/**
+ * Opens a log, goes to a line and returns the text drawn after it and the hover shown there (Show or Focus
+ * Hover with the cursor at the end of the line), once the hover contains `hoverHas`.
+ */
+async function annotationOf(page: Page, file: string, line: number, hoverHas: string): Promise<{ after: string[]; hoverText: string }> {
+  await openFromExplorer(page, basename(file));
+  const lineText = readFileSync(file, 'utf8').split('\n')[line - 1]!;
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  const after = await waitFor(`the annotation after line ${line} of ${file}`, async () => {
+    const t = await afterTextOfLine(page, lineText.slice(0, 40));
+    return t.length ? t : undefined;
+  }, 15_000);
+  await runCommand(page, 'Show or Focus Hover');
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: hoverHas }).first();
+  await hover.waitFor({ state: 'visible', timeout: 15_000 });
+  return { after, hoverText: await hover.innerText() };
+}
+
 describe('Incident Lens in a real VS Code (code-server + Chromium)', function () {
   let ws: E2eWorkspace;
   let server: CodeServer | undefined;
@@ -187,7 +210,7 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     assert.ok(drawn.ladderPoints > 0, `the ladder drew sightings: ${JSON.stringify(drawn)}`);
     const summary = (await frame.evaluate(`document.querySelector('.toolbar .summary')?.textContent ?? ''`)) as string;
     assert.match(summary, new RegExp(`^${ws.truth.loops} loop episodes`), summary);
-    await screenshot(page, 'timeline', { forReadme: true });
+    await screenshot(page, 'ladder', { forReadme: true });
   });
 
   it(`4. "${ANALYZE_LOGS.palette}" from the palette annotates a BGP peer-down line (decoration text and hover)`, async () => {
@@ -207,25 +230,11 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     // The analysis opens its timeline when done; wait for it, so it does not cover the log opened next.
     await page.locator('.tab', { hasText: `Incident Lens: ${LOG_FILE}` }).waitFor({ state: 'visible', timeout: 30_000 });
 
-    await openFromExplorer(page, LOG_FILE);
-    const lineText = readFileSync(join(ws.dir, LOG_FILE), 'utf8').split('\n')[ws.peerDownLine - 1]!;
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(`:${ws.peerDownLine}`);
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('End');
-    const after = await waitFor(`the annotation after line ${ws.peerDownLine} of ${LOG_FILE}`, async () => {
-      const t = await afterTextOfLine(page, lineText.slice(0, 40));
-      return t.length ? t : undefined;
-    }, 15_000);
+    const { after, hoverText } = await annotationOf(page, join(ws.dir, LOG_FILE), ws.peerDownLine, 'Incident Lens: BGP peer down');
     assert.ok(after.some((t) => /BGP peer down/.test(t)), `after-line text: ${JSON.stringify(after)}`);
-
-    await runCommand(page, 'Show or Focus Hover');
-    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Incident Lens: BGP peer down' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
-    const hoverText = await hover.innerText();
     assert.match(hoverText, /Show in timeline/, hoverText);
     assert.match(hoverText, /peer 10\.0\.23\.2/, hoverText);
-    await screenshot(page, 'annotations-hover', { forReadme: true });
+    await screenshot(page, 'annotations-hover');
     await page.keyboard.press('Escape');
   });
 
@@ -265,5 +274,38 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     const idle = await extensionHostCpuSeconds(server!.pgid, 2000);
     assert.ok(idle < 0.3, `the extension host still used ${idle.toFixed(2)} s of CPU in 2 s after the cancel (${busy.toFixed(2)} s before it)`);
     await analysisRow(page, LONG_CAPTURE, /cancelled/);
+  });
+  it('7. the capture and all its logs selected together: the restart chains in the tree, the timeline and on the log line', async () => {
+    const files = readdirSync(SAMPLE_DIR).filter((f) => f !== 'README.md');
+    await runCommand(page, 'View: Show Explorer');
+    await selectInExplorer(page, [SAMPLE_CAPTURE, ...files.filter((f) => f !== SAMPLE_CAPTURE)]);
+    await explorerMenu(page, SAMPLE_CAPTURE, ANALYZE_CAPTURE.menu, undefined, false);
+    const label = analysisLabel(files.map((f) => join(ws.dir, f)));
+    await progressShownAndClosed(page, label);
+    // One chain per restart that opened a loop (the lab's record).
+    const row = await analysisRow(page, label, new RegExp(`${ws.truth.loops} loops · ${ws.truth.loops} chains · \\d+ events`));
+    assert.match(row, /· [1-9]\d* events/, row);
+    const chains = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^Chains/ }).first();
+    await chains.waitFor({ state: 'visible', timeout: 15_000 });
+    if ((await chains.getAttribute('aria-expanded')) !== 'true') await chains.click();
+    await screenshot(page, 'results-chains', { forReadme: true });
+
+    await page.locator('.tab', { hasText: `Incident Lens: ${label}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    const frame = await findFrame(
+      page,
+      'the Report panel of the whole incident',
+      `document.body.dataset.ready === 'true' && document.body.dataset.chains === '${ws.truth.loops}'`,
+    );
+    const drawn = (await frame.evaluate('window.__incidentLens.drawn')) as Record<string, number>;
+    assert.equal(drawn.loops, ws.truth.loops, JSON.stringify(drawn));
+    assert.ok(drawn.timelineEvents > 0 && drawn.lanes > 1, `events on several lanes: ${JSON.stringify(drawn)}`);
+    await screenshot(page, 'timeline', { forReadme: true });
+
+    // The peer-down line is now evidence of a chain: the text after it names the step before and after it.
+    const { after, hoverText } = await annotationOf(page, join(ws.dir, LOG_FILE), ws.peerDownLine, 'Chain:');
+    assert.ok(after.some((t) => /^Bgp peer down · .* after restart · /i.test(t)), `after-line text: ${JSON.stringify(after)}`);
+    assert.match(hoverText, /Show chain in timeline/, hoverText);
+    await screenshot(page, 'annotations-hover', { forReadme: true });
+    await page.keyboard.press('Escape');
   });
 });

@@ -26,9 +26,18 @@ export async function openWorkbench(url: string, folder: string): Promise<Workbe
 
 /** Runs a command by its palette title, e.g. "Incident Lens: Analyze Capture". */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
+  // F1 is sometimes swallowed right after a hover or a webview had focus: Escape, then ask again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw new Error(`the command palette did not open for "${title}"`, { cause: err });
+      await page.keyboard.press('Escape');
+    }
+  }
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
@@ -154,4 +163,17 @@ export async function clickSideBarRow(page: Page, pattern: RegExp): Promise<void
   const row = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: pattern }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await row.click();
+}
+
+/** Selects exactly these explorer entries (click, then Ctrl+click), checking the selection the explorer shows. */
+export async function selectInExplorer(page: Page, names: string[]): Promise<void> {
+  const selected = async () =>
+    (await page.locator('.explorer-folders-view .monaco-list-row.selected').allInnerTexts()).map((t) => t.trim()).sort();
+  await (await explorerRow(page, names[0]!)).click();
+  for (const name of names.slice(1)) {
+    // Ctrl+click toggles: only rows not yet selected get one (a row can already be selected as the active file).
+    if (!(await selected()).includes(name)) await (await explorerRow(page, name)).click({ modifiers: ['Control'] });
+  }
+  const want = [...names].sort();
+  await waitFor(`the explorer selection ${JSON.stringify(want)}`, async () => (JSON.stringify(await selected()) === JSON.stringify(want) ? true : undefined), 5000, selected);
 }
