@@ -281,10 +281,13 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       ], { referenceTimeUs: Date.UTC(2026, 10, 24, 23, 0, 30) * 1000, timeZone: 'Europe/Berlin' });
     });
 
-    it('Go: context deadline exceeded in log-package and structured lines, with elapsed time', async () => {
+    it('Go: context deadline exceeded in log-package, structured, zap and go-kit lines, with elapsed time', async () => {
       await check('go-app.log', [
         { kind: 'request-timeout', time: '2026-11-24T10:00:01Z', latencyMs: undefined },
         { kind: 'request-timeout', time: '2026-11-24T10:00:02.500Z', latencyMs: 5002 },
+        // zap JSON (epoch seconds in "ts") and go-kit logfmt ("ts=" not first, a network failure)
+        { kind: 'request-timeout', time: '2026-11-24T10:00:03.250Z', latencyMs: undefined },
+        { kind: 'request-failed', time: '2026-11-24T10:00:04Z', latencyMs: 3001 },
       ]);
     });
   });

@@ -3,10 +3,12 @@
  * - Docker's json-file driver: {"log":"text\n","stream":"stdout","time":"2026-...Z"}; lines over 16 KiB are split
  *   into pieces without the trailing "\n", joined here.
  * - journald: `journalctl -o json` ({"__REALTIME_TIMESTAMP":"<µs>","MESSAGE":...,"PRIORITY":"6","_HOSTNAME":...}).
- * - logrus / GoBGP JSON and other structured loggers (time|ts|timestamp|@timestamp + msg|message + level).
+ * - logrus / GoBGP JSON and other structured loggers (time|ts|timestamp|@timestamp + msg|message + level), the
+ *   time as an ISO string or, as zap writes it, epoch seconds with a fraction (or integer ms/µs/ns).
  */
 import type { FormatContext, LineFormat, LogRecord } from '../types';
-import { parseIsoStamp, stampFromEpochDigits } from '../timestamps';
+import { isoOf, parseIsoStamp, stampFromEpochDigits } from '../timestamps';
+import type { Stamp } from '../timestamps';
 import { severityFromSyslog } from './common';
 import { logrusRecord } from './gobgp';
 
@@ -79,14 +81,23 @@ export function createJsonFormat(): LineFormat {
       const obj = o as Json;
       if ('log' in obj && 'time' in obj) return docker(obj, ctx);
       if ('__REALTIME_TIMESTAMP' in obj) return journald(obj);
-      const timeKey = TIME_KEYS.find((k) => typeof obj[k] === 'string');
+      const timeKey = TIME_KEYS.find((k) => typeof obj[k] === 'string' || typeof obj[k] === 'number');
       if (!timeKey) return undefined;
       const fields = new Map<string, string>();
       for (const [k, v] of Object.entries(obj)) {
         const s = str(v) ?? (v !== null && typeof v === 'object' ? JSON.stringify(v) : undefined);
         if (s !== undefined) fields.set(k, s);
       }
-      return logrusRecord(fields, timeKey, false);
+      const t = obj[timeKey];
+      if (typeof t === 'number') {
+        // zap / bunyan-style epoch numbers: seconds with a fraction, or integer ms / µs / ns by magnitude.
+        const stamp = epochNumberStamp(t);
+        if (!stamp) return undefined;
+        fields.set(timeKey, isoOf({ sec: Date.UTC(stamp.year ?? 1970, stamp.month - 1, stamp.day, stamp.hour, stamp.minute, stamp.second) / 1000, nanos: stamp.nanos }));
+      }
+      const rec = logrusRecord(fields, timeKey, false);
+      if (rec && typeof t === 'number') rec.timeText = String(t);
+      return rec;
     },
     finish(ctx: FormatContext) {
       const out: LogRecord[] = [];
@@ -97,6 +108,13 @@ export function createJsonFormat(): LineFormat {
       return out;
     },
   };
+}
+
+function epochNumberStamp(t: number): Stamp | undefined {
+  if (!Number.isFinite(t) || t <= 0) return undefined;
+  const unit = t >= 1e17 ? 'ns' : t >= 1e14 ? 'us' : t >= 1e11 ? 'ms' : 's';
+  const text = Number.isInteger(t) ? t.toFixed(0) : String(t);
+  return /e/i.test(text) ? undefined : stampFromEpochDigits(text, unit);
 }
 
 function journald(o: Json): LogRecord | undefined {
