@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { readCaptureBytes, readCaptureFile } from '../../src/core/capture/open';
+import type { Report } from '../../src/core/model';
+import { corpusEntries, skipWithoutCorpus, type CorpusEntry } from '../helpers/corpus';
 
 // Files that are not captures or logs, given to `analyze` by name: each gets a message naming the file and saying what is
 // wrong, exit status 2, and never a hang (every run is bounded by spawnSync's timeout) or a stack trace.
@@ -11,8 +14,12 @@ const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 const sample = join(root, 'media', 'samples', 'incident', 'core-access.pcapng');
 
+function cliRun(command: string, args: string[], opts: { uid?: number; gid?: number } = {}) {
+  return spawnSync(process.execPath, [cli, command, ...args], { encoding: 'utf8', timeout: 30_000, ...opts });
+}
+
 function analyze(args: string[], opts: { uid?: number; gid?: number } = {}) {
-  return spawnSync(process.execPath, [cli, 'analyze', ...args], { encoding: 'utf8', timeout: 30_000, ...opts });
+  return cliRun('analyze', args, opts);
 }
 
 describe('analyze on files that are not captures or logs', () => {
@@ -73,5 +80,140 @@ describe('analyze on files that are not captures or logs', () => {
     assert.equal(r.status, 2);
     assert.match(r.stdout, /routing loop episode/);
     assert.match(r.stdout + r.stderr, /picture\.png/);
+  });
+});
+
+describe('every CLI command on damaged or unusable input: a message with the place, exit status 2', () => {
+  let dir = '';
+  before(function () {
+    this.timeout(120_000);
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    dir = mkdtempSync(join(tmpdir(), 'il-hostile-cli-'));
+    mkdirSync(join(dir, 'folder'));
+    writeFileSync(join(dir, 'folder', 'inside.log'), 'I1124 10:00:01.000000    1 main.go:1] hello\n');
+    spawnSync('mkfifo', [join(dir, 'pipe')]);
+    writeFileSync(join(dir, 'binary.log'), Buffer.concat([Buffer.from('I1124 10:00:01.000000 1 x.go:1] ok\n'), Buffer.alloc(64), Buffer.from([0xff, 0xfe, 0, 1])]));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const clean = (r: ReturnType<typeof cliRun>): void => {
+    assert.equal(r.error, undefined, `run failed or timed out: ${r.error}`);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, 'no stack trace');
+  };
+
+  it('packets on a directory names it and says it is one', () => {
+    const r = cliRun('packets', [join(dir, 'folder')]);
+    clean(r);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /folder.*is a directory \(EISDIR\)/);
+  });
+
+  it('events on a directory reads the logs in it (as analyze does)', () => {
+    const r = cliRun('events', [join(dir, 'folder')]);
+    clean(r);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /folder\/inside\.log: klog, 1 lines/);
+  });
+
+  for (const target of ['pipe', '/dev/zero']) {
+    it(`packets on ${target} (not a regular file) is refused at once, not read forever`, () => {
+      const r = cliRun('packets', [target.startsWith('/') ? target : join(dir, target)]);
+      clean(r);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /not a regular file/);
+    });
+  }
+
+  it('events on a binary file says where the binary starts', () => {
+    const r = cliRun('events', [join(dir, 'binary.log')]);
+    clean(r);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /binary\.log[\s\S]*not a text log: NUL byte at byte offset \d+/);
+  });
+
+  describe('the damaged captures of the corpus (derived/)', () => {
+    before(function () {
+      skipWithoutCorpus(this);
+    });
+    const derived = (): CorpusEntry[] => corpusEntries().filter((e) => e.derived);
+
+    it('packets: the good rows, then "<file>: byte <offset>: <reason>" for each, exit 2', function () {
+      this.timeout(60_000);
+      assert.ok(derived().length >= 12, `found ${derived().length} derived files`);
+      for (const e of derived()) {
+        const r = cliRun('packets', [e.path]);
+        clean(r);
+        assert.equal(r.status, 2, `${e.file}: exit ${r.status}\n${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`${e.file.split('/').pop()!.replace(/\./g, '\\.')}: byte \\d+: \\S`), e.file);
+        // One header line plus a row per record read before the damage.
+        assert.equal(r.stdout.trimEnd().split('\n').length - 1, e.packets, `${e.file}: rows before the damage`);
+      }
+    });
+
+    it('analyze: each is an input with its problem and byte offset, exit 2', function () {
+      this.timeout(60_000);
+      const r = analyze(['--json', ...derived().map((e) => e.path)]);
+      clean(r);
+      assert.equal(r.status, 2, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      for (const e of derived()) {
+        const input = report.inputs.find((i) => i.path === e.path);
+        assert.ok(input, `${e.file} listed`);
+        const problem = input.problems.find((p) => p.fatal);
+        assert.ok(problem && problem.byteOffset !== undefined && problem.message, `${e.file}: ${JSON.stringify(input.problems)}`);
+      }
+    });
+  });
+});
+
+describe('a capture that changes while it is read', () => {
+  let dir = '';
+  let original: Buffer;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'il-changing-'));
+    original = readFileSync(sample);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const framesOf = (bytes: Uint8Array): number[] => {
+    const offsets: number[] = [];
+    readCaptureBytes(bytes, 'x', (f) => offsets.push(f.fileOffset));
+    return offsets;
+  };
+
+  it('shrinks: every record before the cut is delivered, then "file shrank while reading" at the byte where it ended', async () => {
+    const path = join(dir, 'shrinking.pcapng');
+    writeFileSync(path, original);
+    const cut = Math.floor(original.length / 2);
+    let reads = 0;
+    const offsets: number[] = [];
+    const summary = await readCaptureFile(path, (f) => offsets.push(f.fileOffset), {
+      chunkSize: 16 * 1024,
+      beforeRead: () => {
+        if (++reads === 3) truncateSync(path, cut); // another process truncates the file under us
+      },
+    });
+    assert.deepEqual(offsets, framesOf(original.subarray(0, cut)), 'the same records as a file cut there');
+    const shrank = summary.problems.find((p) => /shrank while reading/.test(p.reason));
+    assert.ok(shrank, JSON.stringify(summary.problems));
+    assert.equal(shrank.byteOffset, cut);
+    assert.match(shrank.reason, new RegExp(`it was ${original.length} bytes when opened but ends at byte ${cut}`));
+  });
+
+  it('grows: read up to the size it had when opened (a snapshot), the appended bytes are not half-read', async () => {
+    const path = join(dir, 'growing.pcapng');
+    writeFileSync(path, original);
+    let reads = 0;
+    const offsets: number[] = [];
+    const summary = await readCaptureFile(path, (f) => offsets.push(f.fileOffset), {
+      chunkSize: 16 * 1024,
+      beforeRead: () => {
+        if (++reads === 2) appendFileSync(path, original.subarray(0, 5000)); // a capture still being written
+      },
+    });
+    assert.deepEqual(offsets, framesOf(original));
+    assert.deepEqual(summary.problems, []);
+    assert.equal(summary.bytesRead, original.length);
   });
 });

@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { ParseContext } from './context';
@@ -57,13 +58,16 @@ export async function readCaptureFile(path: string, onFrame: (f: Frame) => void,
 async function openCapture(path: string): Promise<FileHandle> {
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer; on a regular file it changes nothing.
+    fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (e) {
     throw fileError(path, e);
   }
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    // A FIFO, socket or device (/dev/zero) has no size to snapshot and may never end: refused, not read.
+    if (!st.isFile()) throw new Error('not a regular file (a FIFO, socket or device): not read');
   } catch (e) {
     await fh.close();
     throw fileError(path, e);
