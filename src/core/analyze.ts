@@ -78,7 +78,8 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     const before = bytesDone;
     progress('logs', file.path);
     // Keyed by the path as given or as absolute (the extension sends absolute paths, a CLI user relative ones).
-    const settings = request.fileSettings?.[file.path] ?? request.fileSettings?.[resolve(file.path)] ?? {};
+    // '*' holds settings for every file without its own (the CLI's --year / --clock-offset without a file name).
+    const settings = { ...request.fileSettings?.['*'], ...(request.fileSettings?.[file.path] ?? request.fileSettings?.[resolve(file.path)]) };
     const timeZone = settings.timeZone ?? request.defaultTimeZone;
     try {
       const result = await readLogFile(file.path, {

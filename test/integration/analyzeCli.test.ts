@@ -155,3 +155,24 @@ describe('incident-lens analyze (CLI bundle)', () => {
     assert.equal(runCli([]).status, 1);
   });
 });
+
+describe('incident-lens analyze: log options shared with `events`', () => {
+  const sample = join(root, 'media', 'samples', 'incident');
+  const run = (extra: string[]) => spawnSync(process.execPath, [cli, 'analyze', '--json', ...extra, sample], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  it('--clock-offset <file>=<ms> moves that file\'s events and only those', () => {
+    const base = JSON.parse(run([]).stdout) as Report;
+    const kubelet = join(sample, 'kubelet.log');
+    const shifted = JSON.parse(run(['--clock-offset', `${kubelet}=1500`]).stdout) as Report;
+    const times = (r: Report, f: string) => r.events.filter((e) => e.source.file === f).map((e) => e.timeUs).sort((a, b) => a - b);
+    const before = times(base, kubelet);
+    assert.ok(before.length > 0, 'the sample kubelet log has events');
+    assert.deepEqual(times(shifted, kubelet), before.map((t) => t + 1_500_000));
+    const other = join(sample, 'access-bgpd.log');
+    assert.deepEqual(times(shifted, other), times(base, other));
+  });
+  it('refuses a bad --format-regex with the same message as `events` (exit 1)', () => {
+    const r = run(['--format-regex', '(?<msg>.*)']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--format-regex needs a named group \(\?<time>\.\.\.\)/);
+  });
+});

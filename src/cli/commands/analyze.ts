@@ -4,23 +4,23 @@
  * stderr is a terminal, so pipes and CI logs stay clean.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
 import { analyze } from '../../core/analyze';
 import { reportText, timeFormatter } from '../../core/analyze/reportText';
-import type { AnalyzeProgress, AnalyzeRequest } from '../../core/model/analysis';
+import type { AnalyzeProgress, AnalyzeRequest, FileTimeSettings } from '../../core/model/analysis';
+import { LOG_OPTION_SPEC, LOG_OPTIONS_USAGE, parseCliArgs, parseLogOptions, type LogOptions } from '../logOptions';
 
 const USAGE = `Usage: incident-lens analyze [options] <file|folder...>
 
 Finds routing loops in pcap/pcapng captures (and reads log files) and writes one Report. Files are recognised by
 their content, not their name; folders are read recursively.
 
-  --json           print the Report as JSON (docs/report-schema.md) instead of the summary
-  --out <file>     also write the Report as JSON to <file>
-  --tz <zone>      time zone for times shown in the summary and for log timestamps written without one
-                   (IANA name like Europe/Berlin, or +02:00; default UTC). The Report's times are always UTC.
-  --stall-ms <n>   a TCP flow with data outstanding and no acknowledgement for longer than n ms is stalled (default 200)
+  --json                  print the Report as JSON (docs/report-schema.md) instead of the summary
+  --out <file>            also write the Report as JSON to <file>
+  --stall-ms <n>          a TCP flow with data outstanding and unacknowledged for over n ms is stalled (default 200)
+${LOG_OPTIONS_USAGE}
+                          (--tz also sets the zone of the summary's times; the Report's times are always UTC)
   -h, --help
 
 Exit status: 0 done; 2 an input was damaged or unreadable (everything readable was still analysed and
@@ -31,28 +31,25 @@ interface Options {
   out: string | null;
   timeZone: string | null;
   stallMs: number | null;
+  log: LogOptions;
   paths: string[];
 }
 
 function parseOptions(args: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, out: { type: 'string' }, tz: { type: 'string' }, 'stall-ms': { type: 'string' } },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs(args, {
+    ...LOG_OPTION_SPEC,
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    'stall-ms': { type: 'string' },
+  });
   if (positionals.length === 0) throw new UsageError('no capture or log file given');
   let stallMs: number | null = null;
   if (values['stall-ms'] !== undefined) {
     stallMs = Number(values['stall-ms']);
     if (!/^\d+(\.\d+)?$/.test(values['stall-ms']) || !(stallMs > 0)) throw new UsageError(`--stall-ms wants a positive number of milliseconds, not '${values['stall-ms']}'`);
   }
-  const timeZone = values.tz ?? null;
+  const log = parseLogOptions(values);
+  const timeZone = log.timeZone ?? null;
   if (timeZone !== null) {
     try {
       timeFormatter(timeZone);
@@ -60,7 +57,15 @@ function parseOptions(args: string[]): Options {
       throw new UsageError(`--tz: unknown time zone '${timeZone}' (use an IANA name like Europe/Berlin, or +02:00)`);
     }
   }
-  return { json: values.json === true, out: values.out ?? null, timeZone, stallMs, paths: positionals };
+  return { json: values.json === true, out: values.out ?? null, timeZone, stallMs, log, paths: positionals };
+}
+
+/** Per-file time settings from the shared log options ('*' = every file without its own). */
+function fileSettings(log: LogOptions): Record<string, FileTimeSettings> {
+  const out: Record<string, FileTimeSettings> = {};
+  for (const [file, ms] of log.offsets) out[file] = { ...out[file], clockOffsetMs: ms };
+  if (log.year !== undefined) out['*'] = { ...out['*'], year: log.year };
+  return out;
 }
 
 /** One self-overwriting status line on a terminal, at most every 100 ms. */
@@ -92,6 +97,9 @@ export const analyzeCommand: CliCommand = {
     const request: AnalyzeRequest = { paths: opts.paths };
     if (opts.timeZone !== null) request.defaultTimeZone = opts.timeZone;
     if (opts.stallMs !== null) request.stallThresholdMs = opts.stallMs;
+    const settings = fileSettings(opts.log);
+    if (Object.keys(settings).length) request.fileSettings = settings;
+    if (opts.log.customFormats.length) request.customLogFormats = opts.log.customFormats;
     const progress = progressLine(io);
     const report = await analyze(request, { onProgress: progress.update });
     progress.clear();

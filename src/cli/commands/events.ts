@@ -4,16 +4,13 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
-import type { CustomLogFormat } from '../../core/model/analysis';
 import type { LogEvent } from '../../core/model/events';
 import type { LogInputSummary } from '../../core/model/report';
 import { readLogFile, sniffLogFile } from '../../core/logs/read';
 import type { LogReadOptions } from '../../core/logs/read';
-import { zoneFor } from '../../core/logs/timestamps';
-import { compileTimeFormat } from '../../core/logs/formats/custom';
+import { LOG_OPTION_SPEC, LOG_OPTIONS_USAGE, parseCliArgs, parseLogOptions } from '../logOptions';
 import { estimateClockOffsets } from '../../core/logs/clockOffsets';
 
 const USAGE = `Usage: incident-lens events [options] <log file|folder...>
@@ -25,14 +22,7 @@ read recursively; files in them that are not text (captures) are skipped.
 Lines that are not events are counted, not printed. Summaries and problems go to stderr.
 
   --json                  one JSON object (a Report LogEvent) per line instead of the table
-  --year <Y>              year of the first line of files whose timestamps have none (default: inferred
-                          from the file's other lines, else from its modification time)
-  --tz <zone>             zone of timestamps written without one: IANA name (Europe/Berlin) or +02:00; default UTC
-  --clock-offset [<file>=]<ms>
-                          add ms to the times of <file> (or of every file): fixes a skewed clock; repeatable
-  --format-regex <re>     a format of your own: a regular expression with named groups, (?<time>...) required,
-                          (?<level>) (?<msg>) (?<host>) (?<peer>) (?<latency>) (?<kind>) optional; repeatable
-  --time-format <fmt>     how (?<time>) is written, e.g. "YYYY-MM-DD HH:mm:ss.SSS", "MMM D HH:mm:ss", epoch-ms
+${LOG_OPTIONS_USAGE}
   --slow-ms <n>           access-log latency that makes a slow-response event (default 1000)
   --estimate-offsets      also estimate clock offsets between the files from occurrences both logged (stderr)
   -h, --help
@@ -48,67 +38,24 @@ interface Options {
 }
 
 function parseOptions(args: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' }, year: { type: 'string' }, tz: { type: 'string' },
-        'clock-offset': { type: 'string', multiple: true }, 'format-regex': { type: 'string', multiple: true },
-        'time-format': { type: 'string' }, 'slow-ms': { type: 'string' }, 'estimate-offsets': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs(args, {
+    ...LOG_OPTION_SPEC,
+    json: { type: 'boolean' },
+    'slow-ms': { type: 'string' },
+    'estimate-offsets': { type: 'boolean' },
+  });
   if (positionals.length === 0) throw new UsageError('no log file given');
+  const log = parseLogOptions(values);
   const read: LogReadOptions = {};
-  if (values.year !== undefined) {
-    if (!/^\d{4}$/.test(values.year)) throw new UsageError(`--year wants a four-digit year, not '${values.year}'`);
-    read.year = Number(values.year);
-  }
-  if (values.tz !== undefined) {
-    try {
-      zoneFor(values.tz);
-    } catch (e) {
-      throw new UsageError(`--tz: ${(e as Error).message}`);
-    }
-    read.timeZone = values.tz;
-  }
+  if (log.year !== undefined) read.year = log.year;
+  if (log.timeZone !== undefined) read.timeZone = log.timeZone;
+  if (log.customFormats.length) read.customFormats = log.customFormats;
   if (values['slow-ms'] !== undefined) {
     const v = Number(values['slow-ms']);
     if (!(v > 0)) throw new UsageError(`--slow-ms wants a positive number of milliseconds, not '${values['slow-ms']}'`);
     read.slowResponseMs = v;
   }
-  const offsets = new Map<string, number>();
-  for (const o of values['clock-offset'] ?? []) {
-    const m = /^(?:(.+)=)?(-?\d+(?:\.\d+)?)$/.exec(o);
-    if (!m) throw new UsageError(`--clock-offset wants [<file>=]<ms>, not '${o}'`);
-    offsets.set(m[1] ?? '*', Number(m[2]));
-  }
-  if (values['time-format'] !== undefined && !values['format-regex']) throw new UsageError('--time-format only applies to --format-regex');
-  const custom: CustomLogFormat[] = (values['format-regex'] ?? []).map((pattern, i) => {
-    const f: CustomLogFormat = { name: `custom-${i + 1}`, pattern };
-    if (values['time-format'] !== undefined) f.timeFormat = values['time-format'];
-    return f;
-  });
-  for (const f of custom) {
-    try {
-      new RegExp(f.pattern);
-    } catch (e) {
-      throw new UsageError(`--format-regex: ${(e as Error).message}`);
-    }
-    if (!f.pattern.includes('(?<time>')) throw new UsageError('--format-regex needs a named group (?<time>...)');
-    try {
-      compileTimeFormat(f.timeFormat);
-    } catch (e) {
-      throw new UsageError(`--time-format: ${(e as Error).message}`);
-    }
-  }
-  if (custom.length) read.customFormats = custom;
-  return { json: values.json === true, estimate: values['estimate-offsets'] === true, read, offsets, paths: positionals };
+  return { json: values.json === true, estimate: values['estimate-offsets'] === true, read, offsets: log.offsets, paths: positionals };
 }
 
 function details(e: LogEvent): string {

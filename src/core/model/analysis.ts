@@ -32,7 +32,7 @@ export interface LoopDetectionSettings {
 export interface AnalyzeRequest {
   /** Files or folders; folders are walked and each file classified by content (capture or log). */
   paths: string[];
-  /** Per-file time settings, keyed by absolute or given path. */
+  /** Per-file time settings, keyed by absolute or given path; the key '*' gives defaults for every file without its own. */
   fileSettings?: Record<string, FileTimeSettings>;
   defaultTimeZone?: string;
   customLogFormats?: CustomLogFormat[];
