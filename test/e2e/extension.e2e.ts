@@ -125,6 +125,20 @@ async function afterTextOfLine(page: Page, lineText: string): Promise<string[]> 
   })()`) as Promise<string[]>;
 }
 
+/** Puts the cursor at the end of a line of the active text editor (Go to Line, then End), checked in the status bar. */
+async function goToLineEnd(page: Page, line: number): Promise<void> {
+  const position = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  // Focus the editor first: a file opened from the explorer leaves the focus in the explorer.
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await waitFor('the Go to Line box', async () => ((await input.isVisible()) && (await input.inputValue()).startsWith(':') ? true : undefined), 10_000);
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await waitFor(`the cursor on line ${line}`, async () => (new RegExp(`^Ln ${line},`).test(await position.innerText()) ? true : undefined), 10_000, () => position.innerText());
+  await page.keyboard.press('End');
+}
+
 /**
  * Opens a log, goes to a line and returns the text drawn after it and the hover shown there (Show or Focus
  * Hover with the cursor at the end of the line), once the hover contains `hoverHas`.
@@ -132,10 +146,7 @@ async function afterTextOfLine(page: Page, lineText: string): Promise<string[]> 
 async function annotationOf(page: Page, file: string, line: number, hoverHas: string): Promise<{ after: string[]; hoverText: string }> {
   await openFromExplorer(page, basename(file));
   const lineText = readFileSync(file, 'utf8').split('\n')[line - 1]!;
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}`);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('End');
+  await goToLineEnd(page, line);
   const after = await waitFor(`the annotation after line ${line} of ${file}`, async () => {
     const t = await afterTextOfLine(page, lineText.slice(0, 40));
     return t.length ? t : undefined;

@@ -165,15 +165,21 @@ export async function clickSideBarRow(page: Page, pattern: RegExp): Promise<void
   await row.click();
 }
 
-/** Selects exactly these explorer entries (click, then Ctrl+click), checking the selection the explorer shows. */
+/**
+ * Selects exactly these explorer entries: a click, then Ctrl+clicks (which toggle), repeated on whatever the
+ * explorer shows as wrongly (un)selected, since it may re-select the active editor's file meanwhile.
+ */
 export async function selectInExplorer(page: Page, names: string[]): Promise<void> {
   const selected = async () =>
     (await page.locator('.explorer-folders-view .monaco-list-row.selected').allInnerTexts()).map((t) => t.trim()).sort();
-  await (await explorerRow(page, names[0]!)).click();
-  for (const name of names.slice(1)) {
-    // Ctrl+click toggles: only rows not yet selected get one (a row can already be selected as the active file).
-    if (!(await selected()).includes(name)) await (await explorerRow(page, name)).click({ modifiers: ['Control'] });
-  }
   const want = [...names].sort();
-  await waitFor(`the explorer selection ${JSON.stringify(want)}`, async () => (JSON.stringify(await selected()) === JSON.stringify(want) ? true : undefined), 5000, selected);
+  await (await explorerRow(page, names[0]!)).click();
+  for (let round = 1; ; round++) {
+    const now = await selected();
+    const toggle = [...want.filter((n) => !now.includes(n)), ...now.filter((n) => !want.includes(n))];
+    if (toggle.length === 0) return;
+    if (round > 3) throw new Error(`the explorer selection is ${JSON.stringify(now)}, not ${JSON.stringify(want)}`);
+    for (const name of toggle) await (await explorerRow(page, name)).click({ modifiers: ['Control'] });
+    await page.waitForTimeout(300);
+  }
 }
