@@ -14,6 +14,14 @@ const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 const sample = join(root, 'media', 'samples', 'incident', 'core-access.pcapng');
 
+let built = false;
+function buildCli(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  built = true;
+}
+
 function cliRun(command: string, args: string[], opts: { uid?: number; gid?: number } = {}) {
   return spawnSync(process.execPath, [cli, command, ...args], { encoding: 'utf8', timeout: 30_000, ...opts });
 }
@@ -26,8 +34,7 @@ describe('analyze on files that are not captures or logs', () => {
   let dir = '';
   before(function () {
     this.timeout(120_000);
-    const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    buildCli();
     dir = mkdtempSync(join(tmpdir(), 'il-hostile-'));
     chmodSync(dir, 0o755);
     writeFileSync(join(dir, 'picture.png'), Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(200, 7)]));
@@ -87,8 +94,7 @@ describe('every CLI command on damaged or unusable input: a message with the pla
   let dir = '';
   before(function () {
     this.timeout(120_000);
-    const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    buildCli();
     dir = mkdtempSync(join(tmpdir(), 'il-hostile-cli-'));
     mkdirSync(join(dir, 'folder'));
     writeFileSync(join(dir, 'folder', 'inside.log'), 'I1124 10:00:01.000000    1 main.go:1] hello\n');
