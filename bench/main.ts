@@ -5,13 +5,13 @@
  * It reports; it never fails on a number (machines are noisy).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateCapture } from './generateCapture';
-import { generateLogs } from './generateLogs';
-import { stages } from './stages';
+import { generateCapture, type GeneratedCapture } from './generateCapture';
+import { generateLogs, type GeneratedLogs } from './generateLogs';
+import { stages, type StageResult } from './stages';
 
 interface Measured {
   label: string;
@@ -19,7 +19,10 @@ interface Measured {
   files: string[];
   bytes: number;
   items: number;
+  /** Median wall seconds (the stage's own clock, without node's start-up). */
   seconds: number;
+  /** Median CPU seconds (user + system) the stage used: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   maxRssMB: number | null;
   extra?: Record<string, number>;
   error?: string;
@@ -34,14 +37,31 @@ function parseSize(s: string): number {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** Runs a command, returning wall seconds and peak RSS (from GNU time when present). */
-function timed(cmd: string, args: string[]): { seconds: number; maxRssMB: number | null; stdout: string; stderr: string; status: number | null } {
-  const full = TIME ? [TIME, ['-f', '@@RSS %M', cmd, ...args]] as const : [cmd, args] as const;
+interface Timed {
+  seconds: number;
+  /** User + system CPU seconds of the command and its children (GNU time), or null. */
+  cpuSeconds: number | null;
+  maxRssMB: number | null;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+/** Runs a command, returning wall seconds, CPU seconds and peak RSS (from GNU time when present). */
+function timed(cmd: string, args: string[]): Timed {
+  const full = TIME ? [TIME, ['-f', '@@RSS %M CPU %U %S', cmd, ...args]] as const : [cmd, args] as const;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1] as string[], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const rss = /@@RSS (\d+)/.exec(r.stderr ?? '');
-  return { seconds, maxRssMB: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+  const rss = /@@RSS (\d+) CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return {
+    seconds,
+    cpuSeconds: rss ? Number(rss[2]) + Number(rss[3]) : null,
+    maxRssMB: rss ? Number(rss[1]) / 1024 : null,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    status: r.status,
+  };
 }
 
 function median(xs: number[]): number {
@@ -49,27 +69,61 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function runStage(label: string, stage: string, files: string[], runs: number): Measured {
-  const times: number[] = [];
-  let rss: number | null = null;
-  let last: { items: number; bytes: number; seconds?: number; extra?: Record<string, number> } = { items: 0, bytes: 0 };
-  for (let i = 0; i < runs; i++) {
-    const r = timed(process.execPath, ['--max-old-space-size=4096', process.argv[1], '--stage', stage, ...files]);
-    if (r.status !== 0) return { label, stage, files, bytes: 0, items: 0, seconds: NaN, maxRssMB: null, error: r.stderr.trim().split('\n').slice(-3).join(' ') };
-    last = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
-    // The stage's own clock, so that node's start-up (~0.1 s) does not flatten the ratios on small inputs.
-    times.push(last.seconds ?? r.seconds);
-    if (r.maxRssMB !== null) rss = Math.max(rss ?? 0, r.maxRssMB);
+/** One measurement of a stage in a child process of its own (so that peak RSS is the stage's alone). */
+function runStageOnce(stage: string, files: string[]): { result: StageResult; rss: number | null } | { error: string } {
+  const r = timed(process.execPath, ['--max-old-space-size=4096', process.argv[1], '--stage', stage, ...files]);
+  if (r.status !== 0) return { error: r.stderr.trim().split('\n').slice(-3).join(' ') };
+  const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as StageResult;
+  // The stage's own clocks, so that node's start-up (~0.1 s) does not flatten the ratios on small inputs.
+  result.seconds ??= r.seconds;
+  result.cpuSeconds ??= r.cpuSeconds ?? NaN;
+  return { result, rss: r.maxRssMB };
+}
+
+interface StagePlan {
+  label: string;
+  stage: string;
+  files: string[];
+}
+
+/**
+ * Runs every planned stage once per round, round after round, and keeps each stage's medians. Interleaving
+ * matters on a shared machine: a burst of someone else's work then slows one run of every stage, instead of all
+ * the runs of one stage, which would skew exactly the ratios this benchmark is about.
+ */
+function runRounds(plans: StagePlan[], runs: number, log: (s: string) => void): Measured[] {
+  const samples = plans.map(() => ({ wall: [] as number[], cpu: [] as number[], rss: null as number | null, last: null as StageResult | null, error: '' }));
+  for (let round = 0; round < runs; round++) {
+    log(`  round ${round + 1} of ${runs}`);
+    plans.forEach((p, i) => {
+      const s = samples[i]!;
+      if (s.error) return;
+      const r = runStageOnce(p.stage, p.files);
+      if ('error' in r) {
+        s.error = r.error;
+        return;
+      }
+      s.wall.push(r.result.seconds!);
+      s.cpu.push(r.result.cpuSeconds!);
+      if (r.rss !== null) s.rss = Math.max(s.rss ?? 0, r.rss);
+      s.last = r.result;
+    });
   }
-  return { label, stage, files, bytes: last.bytes, items: last.items, seconds: median(times), maxRssMB: rss, extra: last.extra };
+  return plans.map((p, i) => {
+    const s = samples[i]!;
+    if (s.error || !s.last) return { ...p, bytes: 0, items: 0, seconds: NaN, cpuSeconds: NaN, maxRssMB: null, error: s.error || 'no run' };
+    return { ...p, bytes: s.last.bytes, items: s.last.items, seconds: median(s.wall), cpuSeconds: median(s.cpu), maxRssMB: s.rss, extra: s.last.extra };
+  });
 }
 
 const TSHARK_FIELDS = ['frame.number', 'frame.time_epoch', 'ip.src', 'ip.dst', 'ip.id', 'ip.ttl', 'ip.proto', 'ipv6.src', 'ipv6.dst', 'ipv6.hlim', 'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'udp.srcport', 'udp.dstport', 'vlan.id'];
 
 function runTshark(file: string, runs: number, bytes: number): Measured {
+  const base = { label: 'tshark -T fields', stage: 'tshark', files: [file], bytes };
   const which = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
-  if (which.status !== 0) return { label: 'tshark -T fields', stage: 'tshark', files: [file], bytes, items: 0, seconds: NaN, maxRssMB: null, error: 'tshark not installed (apt-get install tshark)' };
+  if (which.status !== 0) return { ...base, items: 0, seconds: NaN, cpuSeconds: NaN, maxRssMB: null, error: 'tshark not installed (apt-get install tshark)' };
   const times: number[] = [];
+  const cpu: number[] = [];
   let rss: number | null = null;
   let items = 0;
   for (let i = 0; i < runs; i++) {
@@ -77,27 +131,65 @@ function runTshark(file: string, runs: number, bytes: number): Measured {
     const r = timed('sh', args);
     items = Number(r.stdout.trim().split('\n').pop());
     times.push(r.seconds);
+    cpu.push(r.cpuSeconds ?? NaN);
     if (r.maxRssMB !== null) rss = Math.max(rss ?? 0, r.maxRssMB);
   }
-  return { label: 'tshark -T fields', stage: 'tshark', files: [file], bytes, items, seconds: median(times), maxRssMB: rss };
+  return { ...base, items, seconds: median(times), cpuSeconds: median(cpu), maxRssMB: rss };
 }
 
 const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 function row(m: Measured, ceiling: Measured | undefined): string {
+  const input = m.files.map((f) => f.split('/').pop()).join(', ');
+  if (m.error) return `| ${m.label} | ${input} | failed: ${m.error} | | | | | | |`;
   const mbs = m.bytes / (1 << 20) / m.seconds;
-  const ratio = ceiling && ceiling.seconds > 0 ? ceiling.seconds / m.seconds : NaN;
-  if (m.error) return `| ${m.label} | ${m.files.map((f) => f.split('/').pop()).join(', ')} | failed: ${m.error} | | | | |`;
-  return `| ${m.label} | ${m.files.map((f) => f.split('/').pop()).join(', ')} | ${fmt(m.seconds, 2)} s | ${fmt(mbs)} MB/s | ${fmt(m.items / m.seconds / 1e6, 2)} M/s | ${fmt(ratio, 2)} | ${m.maxRssMB === null ? 'n/a' : fmt(m.maxRssMB, 0) + ' MB'} |`;
+  const share = ceiling && ceiling.seconds > 0 ? ceiling.seconds / m.seconds : NaN;
+  const cpuShare = ceiling && ceiling.cpuSeconds > 0 ? ceiling.cpuSeconds / m.cpuSeconds : NaN;
+  const rss = m.maxRssMB === null ? 'n/a' : fmt(m.maxRssMB, 0) + ' MB';
+  return `| ${m.label} | ${input} | ${fmt(m.seconds, 2)} s | ${fmt(m.cpuSeconds, 2)} s | ${fmt(mbs)} MB/s | ${fmt(m.items / m.seconds / 1e6, 2)} M/s | ${fmt(share, 2)} | ${fmt(cpuShare, 2)} | ${rss} |`;
 }
 
 async function childMain(stage: string, files: string[]): Promise<void> {
   const fn = stages[stage];
   if (!fn) throw new Error(`unknown stage ${stage}`);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = await fn(files);
   r.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  r.cpuSeconds = (c.user + c.system) / 1e6;
   process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+interface Inputs {
+  pcap: GeneratedCapture;
+  pcapng: GeneratedCapture;
+  pcapSmall: GeneratedCapture;
+  logs: GeneratedLogs;
+}
+
+/** Generates the inputs, or with `--reuse` takes those a previous run left in `dir` for the same size and seed. */
+function prepareInputs(dir: string, size: number, seed: number, reuse: boolean, log: (s: string) => void): Inputs {
+  const metaPath = join(dir, 'inputs.json');
+  if (reuse && existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { size: number; seed: number; inputs: Inputs };
+    if (meta.size === size && meta.seed === seed) {
+      log(`reusing the inputs in ${dir}`);
+      return meta.inputs;
+    }
+  }
+  log(`generating inputs in ${dir} (size ${size} bytes, seed ${seed})`);
+  const small = Math.max(1 << 20, Math.floor(size / 10));
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const inputs: Inputs = {
+    pcap: generateCapture(join(dir, 'bench.pcap'), 'pcap', size, seed),
+    pcapng: generateCapture(join(dir, 'bench.pcapng'), 'pcapng', size, seed + 1),
+    pcapSmall: generateCapture(join(dir, 'bench-small.pcap'), 'pcap', small, seed),
+    logs: generateLogs(logDir, size, seed),
+  };
+  writeFileSync(metaPath, JSON.stringify({ size, seed, inputs }));
+  return inputs;
 }
 
 async function parentMain(): Promise<void> {
@@ -110,6 +202,10 @@ async function parentMain(): Promise<void> {
       out: { type: 'string', default: 'bench/results.md' },
       'skip-tshark': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      /** Reuse the inputs a previous `--keep` run left in `--dir` (same size and seed). */
+      reuse: { type: 'boolean', default: false },
+      /** Also analyze one capture of this size, once, for the memory target (e.g. `--large 4g`). */
+      large: { type: 'string' },
     },
   });
   const size = parseSize(values.size!);
@@ -118,73 +214,93 @@ async function parentMain(): Promise<void> {
   const dir = resolve(values.dir ?? join(tmpdir(), `incident-lens-bench-${process.pid}`));
   mkdirSync(dir, { recursive: true });
   const log = (s: string): void => void process.stderr.write(s + '\n');
+  const keep = values.keep || values.reuse;
   try {
-    log(`generating inputs in ${dir} (size ${values.size}, seed ${seed})`);
-    const small = Math.max(1 << 20, Math.floor(size / 10));
-    const pcap = generateCapture(join(dir, 'bench.pcap'), 'pcap', size, seed);
-    const pcapng = generateCapture(join(dir, 'bench.pcapng'), 'pcapng', size, seed + 1);
-    const pcapSmall = generateCapture(join(dir, 'bench-small.pcap'), 'pcap', small, seed);
-    const logDir = join(dir, 'logs');
-    mkdirSync(logDir, { recursive: true });
-    const logsGen = generateLogs(logDir, size, seed);
-    const results: Measured[] = [];
-    const stage = (label: string, s: string, files: string[], n = runs): Measured => {
-      log(`  ${label} on ${files.length} file(s)...`);
-      const m = runStage(label, s, files, n);
-      results.push(m);
-      return m;
-    };
-    const rawPcap = stage('raw read (ceiling)', 'raw', [pcap.path]);
-    const framesPcap = stage('reader (frames)', 'frames', [pcap.path]);
-    const packetsPcap = stage('reader + decoder', 'packets', [pcap.path]);
-    const analyzePcap = stage('analyze (loops + impact)', 'analyze', [pcap.path]);
-    const peerPcapParser = stage('pcap-parser (peer)', 'pcap-parser', [pcap.path]);
+    const loadBefore = loadavg();
+    const { pcap, pcapng, pcapSmall, logs: logsGen } = prepareInputs(dir, size, seed, values.reuse!, log);
+    const captureFiles = [pcap.path, pcapng.path, pcapSmall.path];
+    // Page cache first: every stage then reads from memory, the raw read included (it is the ceiling, not a disk test).
+    log('  warming the page cache');
+    runStageOnce('raw', [...captureFiles, ...logsGen.files]);
+    const plans: StagePlan[] = [
+      { label: 'raw read (ceiling)', stage: 'raw', files: [pcap.path] },
+      { label: 'reader (frames)', stage: 'frames', files: [pcap.path] },
+      { label: 'reader + decoder', stage: 'packets', files: [pcap.path] },
+      { label: 'analyze (loops + impact)', stage: 'analyze', files: [pcap.path] },
+      { label: 'pcap-parser (peer)', stage: 'pcap-parser', files: [pcap.path] },
+      { label: 'raw read (ceiling)', stage: 'raw', files: [pcapng.path] },
+      { label: 'reader + decoder', stage: 'packets', files: [pcapng.path] },
+      { label: 'analyze (loops + impact)', stage: 'analyze', files: [pcapng.path] },
+      { label: 'reader + decoder (1/10 size)', stage: 'packets', files: [pcapSmall.path] },
+      { label: 'analyze (1/10 size)', stage: 'analyze', files: [pcapSmall.path] },
+      { label: 'raw read (ceiling)', stage: 'raw', files: logsGen.files },
+      { label: 'line split (peer)', stage: 'line-split', files: logsGen.files },
+      { label: 'log parsing (events)', stage: 'logs', files: logsGen.files },
+    ];
+    const results = runRounds(plans, runs, log);
+    const [rawPcap, framesPcap, packetsPcap, analyzePcap, peerPcapParser, rawNg, packetsNg, analyzeNg, packetsSmall, analyzeSmall, rawLogs, split, logs] = results as [
+      Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured,
+    ];
     log('  tshark...');
     const tshark = values['skip-tshark'] ? undefined : runTshark(pcap.path, 1, pcap.bytes);
-    if (tshark) results.push(tshark);
-    const rawNg = stage('raw read (ceiling)', 'raw', [pcapng.path]);
-    const packetsNg = stage('reader + decoder', 'packets', [pcapng.path]);
-    const analyzeNg = stage('analyze (loops + impact)', 'analyze', [pcapng.path]);
-    const packetsSmall = stage('reader + decoder (1/10 size)', 'packets', [pcapSmall.path]);
-    const analyzeSmall = stage('analyze (1/10 size)', 'analyze', [pcapSmall.path]);
-    const rawLogs = stage('raw read (ceiling)', 'raw', logsGen.files);
-    const split = stage('line split (peer)', 'line-split', logsGen.files);
-    const logs = stage('log parsing (events)', 'logs', logsGen.files);
+    if (tshark) results.splice(5, 0, tshark);
+    let large: { gen: GeneratedCapture; m: Measured } | undefined;
+    if (values.large) {
+      const largeSize = parseSize(values.large);
+      log(`  generating and analyzing a ${values.large} capture once (memory)...`);
+      const gen = generateCapture(join(dir, 'bench-large.pcap'), 'pcap', largeSize, seed);
+      const [m] = runRounds([{ label: `analyze (${values.large})`, stage: 'analyze', files: [gen.path] }], 1, log);
+      rmSync(gen.path, { force: true });
+      large = { gen, m: m! };
+    }
+    const loadAfter = loadavg();
 
-    const ratio = (a: Measured | undefined, b: Measured | undefined): string => (a && b && !a.error && !b.error ? fmt(b.seconds / a.seconds, 2) : 'n/a');
+    const ratio = (a: Measured | undefined, b: Measured | undefined, key: 'seconds' | 'cpuSeconds'): string => (a && b && !a.error && !b.error ? fmt(b[key] / a[key], 2) : 'n/a');
+    const ratioRow = (what: string, ours: Measured | undefined, other: Measured | undefined, target: string): string =>
+      `| ${what} | ${ratio(ours, other, 'seconds')} | ${ratio(ours, other, 'cpuSeconds')} | ${target} |`;
     const lines: string[] = [];
     lines.push('# Benchmark results', '');
-    lines.push(`Generated by \`npm run bench -- --size ${values.size} --runs ${runs} --seed ${seed}\` on ${new Date().toISOString()}.`, '');
-    lines.push(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}, Node ${process.version}${tshark && !tshark.error ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ''}.`, '');
-    lines.push(`Inputs: pcap ${fmt(pcap.bytes / 2 ** 20)} MB (${pcap.packets} packets, ${pcap.loops.length} loop episodes), pcapng ${fmt(pcapng.bytes / 2 ** 20)} MB (${pcapng.packets} packets), logs ${fmt(logsGen.bytes / 2 ** 20)} MB (${logsGen.lines} lines in ${logsGen.files.length} files). Median of ${runs} runs (tshark: 1 run); peak RSS from GNU time.`, '');
-    lines.push('| what | input | time | throughput | items/s | share of raw read | peak RSS |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(`Generated by \`npm run bench -- --size ${values.size} --runs ${runs} --seed ${seed}${values.large ? ` --large ${values.large}` : ''}\` on ${new Date().toISOString()}.`, '');
+    lines.push(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}, Node ${process.version}${tshark && !tshark.error ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ''}. Load average (1 min) ${fmt(loadBefore[0]!, 1)} before, ${fmt(loadAfter[0]!, 1)} after: with a load above the core count, wall times include waiting for a CPU, and the CPU-time columns are the steadier measure.`, '');
+    lines.push(`Inputs: pcap ${fmt(pcap.bytes / 2 ** 20)} MB (${pcap.packets} packets, ${pcap.loops.length} loop episodes), pcapng ${fmt(pcapng.bytes / 2 ** 20)} MB (${pcapng.packets} packets, ${pcapng.loops.length} loop episodes), logs ${fmt(logsGen.bytes / 2 ** 20)} MB (${logsGen.lines} lines in ${logsGen.files.length} files), all in the page cache. Median of ${runs} runs, the stages interleaved round by round (tshark: 1 run); peak RSS from GNU time; time and CPU from the stage's own clocks (without node's start-up).`, '');
+    lines.push('| what | input | time | CPU | throughput | items/s | share of raw read (time) | share of raw read (CPU) | peak RSS |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const m of results) {
-      const ceiling = m.files.some((f) => f.endsWith('.log')) ? rawLogs : m.files[0].endsWith('.pcapng') ? rawNg : m.files[0].includes('small') ? undefined : rawPcap;
+      const ceiling = m.files.some((f) => f.endsWith('.log')) ? rawLogs : m.files[0]!.endsWith('.pcapng') ? rawNg : m.files[0]!.includes('small') ? undefined : rawPcap;
       lines.push(row(m, ceiling));
     }
     lines.push('', '## Ratios (same machine, same run)', '');
-    lines.push(`| ratio | value | target |`, `| --- | --- | --- |`);
-    lines.push(`| reader + decoder / raw read (pcap) | ${ratio(packetsPcap, rawPcap)} | >= 0.33 |`);
-    lines.push(`| reader + decoder / raw read (pcapng) | ${ratio(packetsNg, rawNg)} | >= 0.33 |`);
-    lines.push(`| analyze / raw read (pcap) | ${ratio(analyzePcap, rawPcap)} | >= 0.20 |`);
-    lines.push(`| analyze / raw read (pcapng) | ${ratio(analyzeNg, rawNg)} | >= 0.20 |`);
-    lines.push(`| speed-up of reader + decoder over tshark -T fields | ${ratio(packetsPcap, tshark)} | >= 30 |`);
-    lines.push(`| speed-up of reader over pcap-parser | ${ratio(framesPcap, peerPcapParser)} | >= 5 |`);
-    lines.push(`| log parsing / line split | ${ratio(logs, split)} | >= 0.25 |`);
+    lines.push(`| ratio | by wall time | by CPU time | target |`, `| --- | --- | --- | --- |`);
+    lines.push(ratioRow('reader + decoder / raw read (pcap)', packetsPcap, rawPcap, '>= 0.33'));
+    lines.push(ratioRow('reader + decoder / raw read (pcapng)', packetsNg, rawNg, '>= 0.33'));
+    lines.push(ratioRow('analyze / raw read (pcap)', analyzePcap, rawPcap, '>= 0.20'));
+    lines.push(ratioRow('analyze / raw read (pcapng)', analyzeNg, rawNg, '>= 0.20'));
+    lines.push(ratioRow('speed-up of reader + decoder over tshark -T fields', packetsPcap, tshark, '>= 30'));
+    lines.push(ratioRow('speed-up of reader over pcap-parser', framesPcap, peerPcapParser, '>= 5'));
+    lines.push(ratioRow('log parsing / line split', logs, split, '>= 0.25'));
     const growth = (big: Measured, smallM: Measured): string =>
-      `time x${fmt(big.seconds / smallM.seconds, 1)} for x${fmt(big.bytes / smallM.bytes, 1)} bytes; RSS ${fmt(smallM.maxRssMB ?? NaN, 0)} -> ${fmt(big.maxRssMB ?? NaN, 0)} MB`;
+      `time x${fmt(big.seconds / smallM.seconds, 1)} (CPU x${fmt(big.cpuSeconds / smallM.cpuSeconds, 1)}) for x${fmt(big.bytes / smallM.bytes, 1)} bytes; RSS ${fmt(smallM.maxRssMB ?? NaN, 0)} -> ${fmt(big.maxRssMB ?? NaN, 0)} MB`;
     lines.push('', '## Growth (1/10 size -> full size)', '');
     lines.push(`- reader + decoder: ${growth(packetsPcap, packetsSmall)}`);
     lines.push(`- analyze: ${growth(analyzePcap, analyzeSmall)}`);
+    if (large) {
+      const m = large.m;
+      lines.push(`- analyze of a ${fmt(large.gen.bytes / 2 ** 30, 2)} GB pcap (${large.gen.packets} packets, ${large.gen.loops.length} loop episodes, 1 run): ${m.error ? `failed: ${m.error}` : `${fmt(m.seconds, 1)} s, CPU ${fmt(m.cpuSeconds, 1)} s, peak RSS ${fmt(m.maxRssMB ?? NaN, 0)} MB, ${m.extra?.loops ?? 'n/a'} loops found`} (target: under 300 MB)`);
+    }
     lines.push(`- loops found by analyze: ${analyzePcap.extra?.loops ?? 'n/a'} (generated: ${pcap.loops.length}) in pcap, ${analyzeNg.extra?.loops ?? 'n/a'} (generated: ${pcapng.loops.length}) in pcapng`);
     lines.push('');
     const text = lines.join('\n');
-    writeFileSync(values.out!, text + '\n');
+    const notesStart = existsSync(values.out!) ? readFileSync(values.out!, 'utf8').indexOf(NOTES_HEADING) : -1;
+    // The hand-written notes below the generated part (profiles, what was changed) survive a new run.
+    const notes = notesStart >= 0 ? readFileSync(values.out!, 'utf8').slice(notesStart) : '';
+    writeFileSync(values.out!, text + (notes ? '\n' + notes : ''));
     process.stdout.write(text + '\n');
   } finally {
-    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Heading of the hand-written part of results.md, kept across runs. */
+const NOTES_HEADING = '## Profiles and changes';
 
 const stageIdx = process.argv.indexOf('--stage');
 if (stageIdx >= 0) {

@@ -14,6 +14,8 @@ export interface StageResult {
   extra?: Record<string, number>;
   /** Seconds spent in the stage itself, without process start-up (measured in the child). */
   seconds?: number;
+  /** CPU seconds (user + system) the stage itself used (measured in the child). */
+  cpuSeconds?: number;
 }
 
 type Stage = (files: string[]) => Promise<StageResult>;

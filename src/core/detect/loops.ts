@@ -130,19 +130,19 @@ export class LoopDetector {
     let slot = t.find(k.h1, k.h2);
     if (slot === NO_SLOT) {
       slot = t.victim(k.h1, timeUs, this.gapUs);
-      if (t.used[slot] === 1) this.release(slot);
+      if (t.isUsed(slot)) this.release(slot);
       t.start(slot, k.h1, k.h2, timeUs, k.ttl, frame, dir);
       return SightingKind.First;
     }
-    const last = t.lastTtl[slot]!;
-    const since = timeUs - t.lastUs[slot]!;
+    const last = t.lastTtl(slot);
+    const since = timeUs - t.lastUs(slot);
     if (k.ttl === last && since <= DUPLICATE_WINDOW_US) return SightingKind.Duplicate;
-    const sid = t.stream[slot]!;
-    if (sid !== NO_STREAM && k.ttl > last && k.ttl < t.firstTtl[slot]! && since <= REORDER_WINDOW_US) {
+    const sid = t.stream(slot);
+    if (sid !== NO_STREAM && k.ttl > last && k.ttl < t.firstTtl(slot) && since <= REORDER_WINDOW_US) {
       // Between TTLs already seen, microseconds late: frames of two capture interfaces merged slightly out of
       // order, not a resend (which would start again from the sender's TTL).
       const added = this.open.get(sid)!.draft.addLate(timeUs, k.ttl, frame, dir);
-      if (added) t.lastUs[slot] = timeUs;
+      if (added) t.setLastUs(slot, timeUs);
       return added ? SightingKind.Replica : SightingKind.Duplicate;
     }
     if (since > this.gapUs || k.ttl >= last) {
@@ -154,15 +154,15 @@ export class LoopDetector {
     if (sid !== NO_STREAM) {
       t.extend(slot, timeUs, k.ttl, frame, dir);
       this.open.get(sid)!.draft.add(timeUs, k.ttl, frame, dir);
-    } else if (t.count[slot] === 1) {
+    } else if (t.count(slot) === 1) {
       // Second sighting: a stream opens only if it already looks like a loop (same direction, TTL down >= 2);
       // a span port's TTL - 1 copy in the other direction stays in the table and costs nothing.
       t.extend(slot, timeUs, k.ttl, frame, dir);
-      if (dir === t.firstDir[slot] && t.firstTtl[slot]! - k.ttl >= 2) this.openStream(slot, pkt, data, layer);
+      if (dir === t.firstDir(slot) && t.firstTtl(slot) - k.ttl >= 2) this.openStream(slot, pkt, data, layer);
     } else {
       this.openStream(slot, pkt, data, layer);
       t.extend(slot, timeUs, k.ttl, frame, dir);
-      this.open.get(t.stream[slot]!)!.draft.add(timeUs, k.ttl, frame, dir);
+      this.open.get(t.stream(slot))!.draft.add(timeUs, k.ttl, frame, dir);
     }
     return SightingKind.Replica;
   }
@@ -171,16 +171,16 @@ export class LoopDetector {
   private openStream(slot: number, pkt: DecodedPacket, data: Uint8Array, layer: number): void {
     const t = this.table;
     const draft = new ReplicaStreamDraft(packetFacts(pkt, data, layer));
-    draft.add(t.firstUs[slot]!, t.firstTtl[slot]!, t.firstFrame[slot]!, t.firstDir[slot]!);
-    if (t.count[slot]! >= 2) draft.add(t.lastUs[slot]!, t.lastTtl[slot]!, t.lastFrame[slot]!, t.lastDir[slot]!);
+    draft.add(t.firstUs(slot), t.firstTtl(slot), t.firstFrame(slot), t.firstDir(slot));
+    if (t.count(slot) >= 2) draft.add(t.lastUs(slot), t.lastTtl(slot), t.lastFrame(slot), t.lastDir(slot));
     const id = this.nextStreamId++;
     this.open.set(id, { draft, slot });
-    t.stream[slot] = id;
+    t.setStream(slot, id);
   }
 
   /** Frees a slot, closing its stream first. */
   private release(slot: number): void {
-    const sid = this.table.stream[slot]!;
+    const sid = this.table.stream(slot);
     if (sid !== NO_STREAM) this.close(sid);
     this.table.free(slot);
   }
@@ -189,7 +189,7 @@ export class LoopDetector {
     const entry = this.open.get(id);
     if (!entry) return;
     this.open.delete(id);
-    this.table.stream[entry.slot] = NO_STREAM;
+    this.table.setStream(entry.slot, NO_STREAM);
     const verdict = judgeStream(entry.draft, this.directions);
     if (verdict.isLoop) this.builder.add(entry.draft, verdict.steps);
   }
