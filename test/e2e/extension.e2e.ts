@@ -271,19 +271,19 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     await explorerMenu(page, LONG_CAPTURE, ANALYZE_CAPTURE.menu);
     const re = progressOf(LONG_CAPTURE);
     await waitForNotification(page, re, 30_000);
-    const busy = await extensionHostCpuSeconds(server!.pgid, 2000);
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: re }).first();
     await toast.hover();
     await toast.getByRole('button', { name: 'Cancel' }).click();
     await waitFor('the progress notification to close after Cancel', async () => ((await notifications(page)).some((t) => re.test(t)) ? undefined : true), 30_000, () =>
       notifications(page),
     );
+    // "cancelled" only if the job was cancelled before it finished (a finished one says how many loops).
     await analysisRow(page, LONG_CAPTURE, /cancelled/);
     // Stopped, not merely hidden: the extension host (where the analysis worker thread runs) goes quiet, and no
     // result arrives later.
     await new Promise((r) => setTimeout(r, 1000));
     const idle = await extensionHostCpuSeconds(server!.pgid, 2000);
-    assert.ok(idle < 0.3, `the extension host still used ${idle.toFixed(2)} s of CPU in 2 s after the cancel (${busy.toFixed(2)} s before it)`);
+    assert.ok(idle < 0.3, `the extension host still used ${idle.toFixed(2)} s of CPU in the 2 s after the cancel`);
     await analysisRow(page, LONG_CAPTURE, /cancelled/);
   });
   it('7. the capture and all its logs selected together: the restart chains in the tree, the timeline and on the log line', async () => {

@@ -19,8 +19,11 @@ const SAMPLE_TRUTH = join(repoRoot, 'test', 'fixtures', 'lab', 'frr', 'truth.jso
 const CORPUS_DIR = join(CORPUS_ROOT, 'derived');
 export const DAMAGED_CAPTURE = 'pcapng-cut-mid-epb.pcapng';
 export const LONG_CAPTURE = 'long-analysis.pcapng';
-/** Large enough that reading it takes many seconds even on a fast machine, so a cancel lands mid-way. */
-const LONG_CAPTURE_BYTES = 300 << 20;
+/**
+ * Large enough that the analysis is still running when the test cancels it: the core reads 300 MiB in about
+ * 2 s on a quiet machine (too quick to catch reliably), 1 GiB takes several seconds. Written in ~10 s.
+ */
+const LONG_CAPTURE_BYTES = 1 << 30;
 
 export interface SampleTruth {
   loops: number;
