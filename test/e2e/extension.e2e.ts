@@ -187,7 +187,7 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
   });
 
   it(`1. right-click the sample capture in the explorer and run "${ANALYZE_CAPTURE.menu}"`, async () => {
-    await explorerMenu(page, SAMPLE_CAPTURE, ANALYZE_CAPTURE.menu, 'explorer-menu');
+    await explorerMenu(page, SAMPLE_CAPTURE, ANALYZE_CAPTURE.menu, 'vscode-explorer-menu');
   });
 
   it('2. the progress notification finishes and the Results view lists the loop episodes', async () => {
@@ -208,7 +208,7 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     );
     assert.equal(loops.length, ws.truth.loops, loops.join('\n'));
     for (const l of loops) assert.match(l, new RegExp(`· TTL step ${ws.truth.ttlStep}\\b`), l);
-    await screenshot(page, 'results-tree', { forReadme: true });
+    await screenshot(page, 'results-tree');
   });
 
   it('3. the timeline and the ladder draw the episodes (what the page reports), screenshot', async () => {
@@ -221,7 +221,7 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     assert.ok(drawn.ladderPoints > 0, `the ladder drew sightings: ${JSON.stringify(drawn)}`);
     const summary = (await frame.evaluate(`document.querySelector('.toolbar .summary')?.textContent ?? ''`)) as string;
     assert.match(summary, new RegExp(`^${ws.truth.loops} loop episodes`), summary);
-    await screenshot(page, 'ladder', { forReadme: true });
+    await screenshot(page, 'vscode-loops', { forReadme: true });
   });
 
   it(`4. "${ANALYZE_LOGS.palette}" from the palette annotates a BGP peer-down line (decoration text and hover)`, async () => {
@@ -299,7 +299,7 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     const chains = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^Chains/ }).first();
     await chains.waitFor({ state: 'visible', timeout: 15_000 });
     if ((await chains.getAttribute('aria-expanded')) !== 'true') await chains.click();
-    await screenshot(page, 'results-chains', { forReadme: true });
+    await screenshot(page, 'results-chains');
 
     await page.locator('.tab', { hasText: `Incident Lens: ${label}` }).waitFor({ state: 'visible', timeout: 30_000 });
     const frame = await findFrame(
@@ -310,13 +310,13 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     const drawn = (await frame.evaluate('window.__incidentLens.drawn')) as Record<string, number>;
     assert.equal(drawn.loops, ws.truth.loops, JSON.stringify(drawn));
     assert.ok(drawn.timelineEvents > 0 && drawn.lanes > 1, `events on several lanes: ${JSON.stringify(drawn)}`);
-    await screenshot(page, 'timeline', { forReadme: true });
+    await screenshot(page, 'vscode-incident', { forReadme: true });
 
     // The peer-down line is now evidence of a chain: the text after it names the step before and after it.
     const { after, hoverText } = await annotationOf(page, join(ws.dir, LOG_FILE), ws.peerDownLine, 'Chain:');
     assert.ok(after.some((t) => /^Bgp peer down · .* after restart · /i.test(t)), `after-line text: ${JSON.stringify(after)}`);
     assert.match(hoverText, /Show chain in timeline/, hoverText);
-    await screenshot(page, 'annotations-hover', { forReadme: true });
+    await screenshot(page, 'vscode-annotations-hover', { forReadme: true });
     await page.keyboard.press('Escape');
   });
 });
