@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { analyze } from '../../src/core/analyze';
 import { EVENT_KINDS } from '../../src/core/model/events';
+import type { Report } from '../../src/core/model/report';
 
 // The Report is the contract between core, CLI, host and webview: every Report made from real runs (the lab's fixtures
 // and the README sample: captures plus every kind of log) must validate against the published JSON Schema, and the
@@ -28,7 +29,7 @@ describe('Report schema on real runs', () => {
   for (const dir of inputs) {
     it(`${dir.slice(root.length + 1)}: the Report validates and has events and inputs`, async function () {
       this.timeout(120_000);
-      const report = JSON.parse(JSON.stringify(await analyze({ paths: [dir] }, {})));
+      const report = JSON.parse(JSON.stringify(await analyze({ paths: [dir] }, {}))) as Report;
       const ok = validate(report);
       assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
       assert.ok(report.inputs.length > 0);
