@@ -3,7 +3,7 @@
  * of its own (nothing of the machine's user profile leaks in), and stops it again.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ export interface CodeServer {
   /** Process group of code-server and everything it started (its extension host included). */
   pgid: number;
   log(): string;
+  /** The extension's own "Incident Lens" output channel, as VS Code wrote it to disk ('' before the first line). */
+  extensionLog(): string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,12 @@ export async function startCodeServer(opts: { workspace: string; vsix: string; s
     root,
     pgid: proc.pid!,
     log: () => output,
+    extensionLog: () => {
+      const logs = join(dirs.user, 'logs');
+      if (!existsSync(logs)) return '';
+      const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Incident Lens.log'));
+      return files.map((f) => readFileSync(join(logs, f), 'utf8')).join('\n');
+    },
     async stop() {
       if (proc.exitCode === null && proc.pid) {
         try {

@@ -175,6 +175,9 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
       await screenshot(page, `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      // What the extension itself logged (analyses, cancels, worker errors): the first thing to read on a failure.
+      const log = server?.extensionLog().trim().split('\n').slice(-40).join('\n');
+      if (log) console.log(`      last lines of the "Incident Lens" output channel:\n${log.replace(/^/gm, '        ')}`);
     }
   });
 
@@ -285,6 +288,20 @@ describe('Incident Lens in a real VS Code (code-server + Chromium)', function ()
     const idle = await extensionHostCpuSeconds(server!.pgid, 2000);
     assert.ok(idle < 0.3, `the extension host still used ${idle.toFixed(2)} s of CPU in the 2 s after the cancel`);
     await analysisRow(page, LONG_CAPTURE, /cancelled/);
+    // The extension's log agrees: this analysis was cancelled and never finished. (VS Code writes the output
+    // channel to disk with a short delay, hence the wait.)
+    const idRe = new RegExp(`(analysis-\\d+): analysing .*${escapeRe(LONG_CAPTURE)}`);
+    const log = await waitFor(
+      `the log to say the analysis of ${LONG_CAPTURE} was cancelled`,
+      async () => {
+        const text = server!.extensionLog();
+        const id = idRe.exec(text)?.[1];
+        return id && new RegExp(`${id}: cancelled`).test(text) ? text : undefined;
+      },
+      10_000,
+      async () => server!.extensionLog(),
+    );
+    assert.doesNotMatch(log, new RegExp(`${idRe.exec(log)![1]}: done in`), log);
   });
   it('7. the capture and all its logs selected together: the restart chains in the tree, the timeline and on the log line', async () => {
     const files = readdirSync(SAMPLE_DIR).filter((f) => f !== 'README.md');
