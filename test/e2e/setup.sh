@@ -24,8 +24,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+# The marker is written only after a complete install: a failed or interrupted one (native modules not built)
+# is redone, not reused.
+CS_MARKER="$CS_DIR/.installed-$CS_VERSION"
+if [ ! -f "$CS_MARKER" ]; then
   echo "e2e setup: installing code-server $CS_VERSION into $CS_DIR (about a minute)"
+  rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
   # code-server's postinstall would download ripgrep; seed the cache it looks in with Debian's rg instead.
   export TMPDIR="$CS_DIR/tmp"
@@ -36,13 +40,14 @@ if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   # npm_config_yes: node-pty's postinstall runs `npx node-gyp`, which would otherwise stop to ask.
   # A package.json of its own so that npm allows code-server's install script (npm blocks dependency scripts by default).
   printf '{"private":true,"allowScripts":{"code-server":true}}\n' > "$CS_DIR/package.json"
-  (cd "$CS_DIR" && npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1) || {
+  (cd "$CS_DIR" && npm_config_yes=true npm install --no-audit --no-fund "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1) || {
     echo "e2e setup: code-server install failed; last lines of $CS_DIR/install.log:" >&2
     tail -20 "$CS_DIR/install.log" >&2
     exit 1
   }
+  touch "$CS_MARKER"
 fi
 
 echo "e2e setup: packaging the extension"
 npm run -s package >/dev/null
-ls -1 "$ROOT"/incident-lens-*.vsix
+for vsix in "$ROOT"/incident-lens-*.vsix; do echo "e2e setup: $vsix, $(stat -c %s "$vsix") bytes"; done
