@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { packFiles } from './bundle';
 import { craftedCaptures, craftedLogs, mutateBytes, mutateLog, scatterFlips, type Rng } from './mutate';
-import { captureSeeds, labSeeds, logSeeds, repoRoot } from './seeds';
-import type { TargetName } from './targets';
+import { captureSeeds, corpusRoot, labSeeds, logSeeds, repoRoot } from './seeds';
+import { Runner, type Outcome } from './runner';
+import { FUZZ_CUSTOM_FORMATS, type TargetName } from './targets';
 
 const { values } = parseArgs({
   options: {
@@ -37,69 +37,24 @@ function mulberry32(s: number): Rng {
   };
 }
 
-interface Outcome {
-  ok: boolean;
-  kind?: 'throw' | 'hang' | 'oom' | 'exit';
-  error?: string;
-  ms: number;
-}
-
-class Runner {
-  private worker!: Worker;
-  private next = 1;
-  constructor() {
-    this.spawn();
-  }
-  private spawn(): void {
-    // Worker threads do not get tsx's loader hooks from the parent: register tsx's CommonJS hook inside the worker.
-    const boot = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
-    this.worker = new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 1536 } });
-    this.worker.unref();
-  }
-  run(target: TargetName, bytes: Uint8Array, param: number): Promise<Outcome> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      const t0 = performance.now();
-      let settled = false;
-      const finish = (o: Outcome, restart: boolean): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.worker.off('message', onMessage);
-        this.worker.off('error', onError);
-        this.worker.off('exit', onExit);
-        if (restart) {
-          void this.worker.terminate();
-          this.spawn();
-        }
-        resolve(o);
-      };
-      const onMessage = (m: { id: number; ok: boolean; ms: number; error?: string }): void => {
-        if (m.id === id) finish({ ok: m.ok, kind: m.ok ? undefined : 'throw', error: m.error, ms: m.ms }, false);
-      };
-      const onError = (e: Error): void => finish({ ok: false, kind: /memory/i.test(e.message) ? 'oom' : 'throw', error: e.stack ?? e.message, ms: performance.now() - t0 }, true);
-      const onExit = (code: number): void => finish({ ok: false, kind: 'exit', error: `worker exited with ${code}`, ms: performance.now() - t0 }, true);
-      const timer = setTimeout(() => finish({ ok: false, kind: 'hang', error: `no answer within ${timeoutMs} ms`, ms: timeoutMs }, true), timeoutMs);
-      this.worker.on('message', onMessage);
-      this.worker.on('error', onError);
-      this.worker.on('exit', onExit);
-      this.worker.postMessage({ id, target, bytes, param });
-    });
-  }
-  stop(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
-
 function save(target: TargetName, bytes: Uint8Array, param: number, o: Outcome, origin: string): string {
   mkdirSync(findingsDir, { recursive: true });
   const h = createHash('sha1').update(bytes).digest('hex').slice(0, 12);
   const base = join(findingsDir, `${target}-${o.kind}-${h}`);
   if (!existsSync(`${base}.bin`)) {
     writeFileSync(`${base}.bin`, bytes);
-    writeFileSync(`${base}.json`, JSON.stringify({ target, param, kind: o.kind, origin, error: o.error, foundAt: new Date().toISOString() }, null, 2) + '\n');
+    // Paths in the origin relative to the repository (and the corpus), so a saved finding reads the same anywhere.
+    const where = origin.split(`${repoRoot}/`).join('').split(`${corpusRoot}/`).join('corpus/');
+    writeFileSync(`${base}.json`, JSON.stringify({ target, param, kind: o.kind, origin: where, error: o.error, foundAt: new Date().toISOString() }, null, 2) + '\n');
   }
   return `${base}.bin`;
+}
+
+/** Text that makes backtracking engines work hardest: a timestamp, then a long run that almost matches. */
+function regexBait(rng: Rng): Uint8Array {
+  const n = 20 + Math.floor(rng() * 60);
+  const run = rng() < 0.5 ? 'a'.repeat(n) : Array.from({ length: n }, (_, i) => (i % 3 === 2 ? ' ' : 'w')).join('');
+  return Buffer.from(`\n${1795595760 + Math.floor(rng() * 1000)} ${run}!\n2026-11-25T08:35:40Z ${run}b\n`);
 }
 
 /** Chunk sizes that cut records everywhere: 1 byte, a few bytes, around a block header, and ordinary reads. */
@@ -116,7 +71,7 @@ async function main(): Promise<void> {
   const logs = logSeeds();
   const labs = labSeeds();
   if (caps.length === 0) throw new Error('no capture seeds found (../shared/corpus missing?)');
-  const runner = new Runner();
+  const runner = new Runner(timeoutMs);
   const deadline = Date.now() + seconds * 1000;
   const stats = { inputs: 0, capture: 0, log: 0, captureFile: 0, logFile: 0, analyze: 0, findings: 0, slowestMs: 0, slowest: '' };
   const findings: string[] = [];
@@ -178,7 +133,11 @@ async function main(): Promise<void> {
     } else if (dice < 0.45 && logs.length > 0) {
       const a = logs[Math.floor(rng() * logs.length)];
       const b = logs[Math.floor(rng() * logs.length)];
-      await one('log', mutateLog(rng, a.bytes, b.bytes), `mutate:${a.name}`);
+      // A quarter of the log inputs are read with a custom format too, some with backtracking-prone patterns, and
+      // lines shaped for them (runs of a's, words, digits) spliced in.
+      const custom = rng() < 0.25 ? 1 + Math.floor(rng() * FUZZ_CUSTOM_FORMATS.length) : 0;
+      const bytes = custom ? mutateLog(rng, a.bytes, regexBait(rng)) : mutateLog(rng, a.bytes, b.bytes);
+      await one('log', bytes, `mutate:${a.name}${custom ? ` custom ${FUZZ_CUSTOM_FORMATS[custom - 1]!.name}` : ''}`, custom);
     } else {
       const a = caps[Math.floor(rng() * caps.length)];
       const b = caps[Math.floor(rng() * caps.length)];

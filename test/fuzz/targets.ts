@@ -5,6 +5,7 @@
 import { readCaptureBytes } from '../../src/core/capture/open';
 import { createDecodedPacket, decodeFrame } from '../../src/core/decode/decoder';
 import { parseLogLines } from '../../src/core/logs/read';
+import type { CustomLogFormat } from '../../src/core/model/analysis';
 import { runAnalyze, runCaptureFile, runLogFile } from './fileTargets';
 
 export type TargetName = 'capture' | 'log' | 'captureFile' | 'logFile' | 'analyze';
@@ -41,22 +42,38 @@ function* lines(text: string): Generator<string> {
   }
 }
 
-export function runLog(bytes: Uint8Array): { events: number } {
+/**
+ * Custom log formats a user might write, including ones with catastrophic backtracking (nested quantifiers) and
+ * syntax RE2 refuses: `param` 1..n picks one for a log input (0 = none). None may hang or throw.
+ * Append only: saved findings name their format by this position.
+ */
+export const FUZZ_CUSTOM_FORMATS: CustomLogFormat[] = [
+  { name: 'plain', pattern: '^(?<time>\\S+) (?<level>\\w+) (?<msg>.*)$' },
+  { name: 'bracketed', pattern: '^\\[(?<time>[^\\]]+)\\] (?<host>\\S+) (?<msg>.*)$', timeFormat: 'YYYY-MM-DD HH:mm:ss.SSS' },
+  { name: 'nested', pattern: '^(?<time>\\S+) (?<msg>(a+)+)$' },
+  { name: 'words', pattern: '^(?<time>\\S+) (?<msg>(\\w+\\s?)*)$' },
+  { name: 'alternation', pattern: '(?<time>\\d+)(?<msg>(.|\\s)*)x$', timeFormat: 'epoch-s' },
+  { name: 'lookahead', pattern: '^(?<time>\\S+)(?=\\s)(?<msg>.*)$' },
+  { name: 'epoch', pattern: '^(?<time>\\d{10,19})\\s+(?<kind>[a-z-]+)?\\s*(?<latency>\\d+)?(?<msg>.*)$', timeFormat: 'epoch-ms' },
+];
+
+export function runLog(bytes: Uint8Array, param = 0): { events: number } {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const r = parseLogLines(lines(text), 'fuzz-input.log', {});
+  const custom = FUZZ_CUSTOM_FORMATS[param - 1];
+  const r = parseLogLines(lines(text), 'fuzz-input.log', custom ? { customFormats: [custom] } : {});
   for (const e of r.events) {
     if (!Number.isFinite(e.timeUs)) throw new Error(`event with non-finite time from line ${e.source.line}`);
   }
   return { events: r.events.length };
 }
 
-/** `param`: the chunk size for captureFile (saved with a finding so that the replay cuts the records the same way). */
+/** `param`: the custom format for log (see FUZZ_CUSTOM_FORMATS), the chunk size for captureFile (saved with a finding so that the replay cuts the records the same way). */
 export async function runTarget(target: TargetName, bytes: Uint8Array, param = 0): Promise<unknown> {
   switch (target) {
     case 'capture':
       return runCapture(bytes);
     case 'log':
-      return runLog(bytes);
+      return runLog(bytes, param);
     case 'captureFile':
       return runCaptureFile(bytes, param || 4 * 1024 * 1024);
     case 'logFile':
