@@ -38,9 +38,10 @@ if [ ! -f "$CS_MARKER" ]; then
   cp "$(command -v rg)" "$CS_DIR/rg/rg"
   tar -czf "$RG_CACHE/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$CS_DIR/rg" rg
   # npm_config_yes: node-pty's postinstall runs `npx node-gyp`, which would otherwise stop to ask.
+  # npm_config_unsafe_perm: code-server's postinstall refuses to run as root without it (npm itself warns it is unknown).
   # A package.json of its own so that npm allows code-server's install script (npm blocks dependency scripts by default).
   printf '{"private":true,"allowScripts":{"code-server":true}}\n' > "$CS_DIR/package.json"
-  (cd "$CS_DIR" && npm_config_yes=true npm install --no-audit --no-fund "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1) || {
+  (cd "$CS_DIR" && npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund "code-server@$CS_VERSION" >"$CS_DIR/install.log" 2>&1) || {
     echo "e2e setup: code-server install failed; last lines of $CS_DIR/install.log:" >&2
     tail -20 "$CS_DIR/install.log" >&2
     exit 1
