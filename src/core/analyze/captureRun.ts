@@ -6,6 +6,7 @@ import { readCaptureFile } from '../capture/open';
 import type { CaptureProblem, CaptureSummary, Frame } from '../capture/types';
 import { createDecodedPacket, decodeFrame } from '../decode/decoder';
 import { ImpactTracker, type CaptureImpact } from '../detect/impact';
+import { LadderContext } from '../detect/ladderContext';
 import { LoopDetector, SightingKind } from '../detect/loops';
 import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
@@ -31,6 +32,7 @@ export interface CaptureRunResult {
 export async function analyzeCapture(path: string, format: string, sizeBytes: number, opts: CaptureRunOptions): Promise<CaptureRunResult> {
   const detector = new LoopDetector(path, opts.loopDetection ?? {});
   const impact = new ImpactTracker(path, { stallThresholdMs: opts.stallThresholdMs });
+  const ladderContext = new LadderContext();
   const pkt = createDecodedPacket();
   // Frames without a timestamp (pcapng Simple Packet Blocks) take the last known time.
   let timeUs = 0;
@@ -38,6 +40,7 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
     if (f.hasTime) timeUs = microsFromSecNsec(f.timeSec, f.timeNsec);
     decodeFrame(f.data, f.linkType, pkt);
     const kind = detector.observe(f, timeUs, pkt, f.data);
+    ladderContext.observe(timeUs, pkt, f.data, kind);
     if (kind !== SightingKind.Replica && kind !== SightingKind.Duplicate) impact.observe(f.number, timeUs, pkt, f.data);
   };
   let summary: CaptureSummary | null = null;
@@ -54,6 +57,7 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
     problems.push({ severity: 'error', message: e instanceof Error ? e.message : String(e), fatal: true });
   }
   const episodes = detector.finish();
+  ladderContext.attach(episodes);
   return {
     summary: {
       kind: 'capture',

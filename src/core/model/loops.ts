@@ -108,6 +108,40 @@ export interface LoopEpisode {
    * Optional for readers of older Reports; analyze() always fills it (empty when nothing was lost).
    */
   lostByDestination?: DestinationLoss[];
+  /**
+   * ICMP / ICMPv6 time-exceeded messages around the episode (its time ±1 s) whose quoted packet went to one of
+   * its destination prefixes or whose sender is one of its `routers`: marks on the TTL ladder. Evenly sampled to
+   * at most 5,000. Optional for readers of older Reports; analyze() fills it.
+   */
+  icmpMarks?: IcmpMarks;
+  /**
+   * Ordinary traffic around the episode (its time ±1 s): packets that were not replicas, towards its destination
+   * prefixes or on one of its MAC pairs, drawn as a faint band behind the staircases. Evenly sampled to at most
+   * 20,000. Optional for readers of older Reports; analyze() fills it.
+   */
+  background?: LadderBackground;
+}
+
+/** Columns of ICMP time-exceeded marks; index i is one message, in capture order. */
+export interface IcmpMarks {
+  timeUs: EpochMicros[];
+  /** The message's sender (the router whose TTL ran out). */
+  router: string[];
+  /** true when more matched than are listed. */
+  truncated: boolean;
+}
+
+/** Columns of background packets; index i is one packet, in capture order. */
+export interface LadderBackground {
+  timeUs: EpochMicros[];
+  /** TTL / hop limit of the innermost IP header. */
+  ttl: number[];
+  /**
+   * true when packets were left out: the per-episode cap, or the capture's kept sample being thinned (long
+   * loop-heavy captures). Traffic so dense that 65,536 packets span under 1 s starts the band later than 1 s
+   * before the episode without setting this.
+   */
+  truncated: boolean;
 }
 
 export interface DestinationLoss {
