@@ -6,6 +6,7 @@ import { select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { EpisodeColumns } from './columns';
 import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
+import { drawBackground, drawIcmpMarks, NO_CONTEXT, type LadderContextStats } from './ladderContextDraw';
 import { drawLadder, timeToX, ttlToY, type LadderDrawStats, type Rect } from './ladderDraw';
 import { lowerBound, nearestPoint, visibleRange } from './lod';
 import type { Palette } from './theme';
@@ -44,6 +45,8 @@ export class LadderView {
   /** Sighting under the keyboard cursor (index into the episode's columns), -1 = none. */
   private cursor = -1;
   stats: LadderDrawStats = { points: 0, marks: 0, detailed: false };
+  /** The background band and ICMP marks of the last render. */
+  contextStats: LadderContextStats = NO_CONTEXT;
 
   constructor(
     private palette: Palette,
@@ -156,7 +159,28 @@ export class LadderView {
         swatch.style.background = this.colour(d);
         return el('span', { class: 'legend-item' }, swatch, `${m.srcMac} → ${m.dstMac} (${m.sightings})`);
       }),
+      ...this.contextLegend(e),
     );
+  }
+
+  /** Legend entries for the background band and the ICMP marks, when the episode has them. */
+  private contextLegend(e: EpisodeColumns['episode']): HTMLElement[] {
+    const out: HTMLElement[] = [];
+    const bg = e.background;
+    if (bg && bg.timeUs.length > 0) {
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = this.palette.ladderBackground;
+      swatch.style.opacity = '0.3';
+      out.push(el('span', { class: 'legend-item' }, swatch, `other traffic to these destinations (${bg.timeUs.length}${bg.truncated ? ', sampled' : ''})`));
+    }
+    const marks = e.icmpMarks;
+    if (marks && marks.timeUs.length > 0) {
+      // The same upward triangle as on the plot, made of borders (styles set through the CSSOM pass the CSP).
+      const swatch = el('span', { class: 'swatch' });
+      Object.assign(swatch.style, { width: '0', height: '0', borderLeft: '5px solid transparent', borderRight: '5px solid transparent', borderBottom: `10px solid ${this.palette.icmpMark}` });
+      out.push(el('span', { class: 'legend-item' }, swatch, `ICMP time-exceeded (${marks.timeUs.length})`));
+    }
+    return out;
   }
 
   private colour(direction: number): string {
@@ -177,6 +201,7 @@ export class LadderView {
     const c = this.cols;
     if (!c) {
       this.stats = { points: 0, marks: 0, detailed: false };
+      this.contextStats = NO_CONTEXT;
       return;
     }
     this.drawAxes(ctx, c);
@@ -185,11 +210,15 @@ export class LadderView {
     ctx.rect(this.plot.x, this.plot.y, this.plot.width, this.plot.height);
     ctx.clip();
     const colours = this.palette.directions.slice(0, Math.max(1, c.episode.macPairs.length));
+    const band = drawBackground(ctx, c, this.plot, this.startUs, this.endUs, this.palette.ladderBackground);
     this.stats = drawLadder(ctx, c, this.plot, this.startUs, this.endUs, colours, 4);
+    this.contextStats = { ...band, icmpMarks: drawIcmpMarks(ctx, c, this.plot, this.startUs, this.endUs, this.palette.icmpMark, 7) };
     this.drawSelection(ctx, c);
     ctx.restore();
     this.canvas.dataset.points = String(this.stats.points);
     this.canvas.dataset.marks = String(this.stats.marks);
+    this.canvas.dataset.backgroundPoints = String(this.contextStats.backgroundPoints);
+    this.canvas.dataset.icmpMarks = String(this.contextStats.icmpMarks);
   }
 
   private drawAxes(ctx: CanvasRenderingContext2D, c: EpisodeColumns): void {

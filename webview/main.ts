@@ -23,6 +23,11 @@ export interface DrawnCounts {
   multiplePoints: number;
   ladderPoints: number;
   ladderMarks: number;
+  /** Background packets in the ladder's window and the pixel columns of the band they make. */
+  ladderBackground: number;
+  ladderBackgroundColumns: number;
+  /** ICMP time-exceeded marks on the ladder. */
+  ladderIcmpMarks: number;
   timelineEvents: number;
   timelineMarks: number;
   lanes: number;
@@ -59,6 +64,9 @@ function drawn(): DrawnCounts | null {
     multiplePoints: m.drawnPoints,
     ladderPoints: l.stats.points,
     ladderMarks: l.stats.marks,
+    ladderBackground: l.contextStats.backgroundPoints,
+    ladderBackgroundColumns: l.contextStats.backgroundColumns,
+    ladderIcmpMarks: l.contextStats.icmpMarks,
     timelineEvents: t.stats.events,
     timelineMarks: t.stats.marks,
     lanes: t.stats.lanes,

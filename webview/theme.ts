@@ -16,6 +16,9 @@ export interface Palette {
   /** Event marks by rank (index = KIND_RANK). */
   ranks: string[];
   loopBand: string;
+  /** TTL ladder: ordinary traffic around the loop (drawn faint) and ICMP time-exceeded marks. */
+  ladderBackground: string;
+  icmpMark: string;
   density: string;
   stall: string;
   throttle: string;
@@ -52,6 +55,8 @@ export function readPalette(root: HTMLElement = document.body): Palette {
     directions: [blue, orange, green, purple, yellow, red],
     ranks: [muted, muted, muted, purple, green, orange, red],
     loopBand: red,
+    ladderBackground: muted,
+    icmpMark: red,
     density: orange,
     stall: yellow,
     throttle: purple,

@@ -15,6 +15,17 @@ import { parseWebviewMessage, reportFiles } from '../../src/shared/webviewProtoc
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Pixels of the ladder canvas in exactly the colour `rgb`. */
+function ladderPixelsOf(page: Page, rgb: [number, number, number]): Promise<number> {
+  return page.evaluate(([r, g, b]) => {
+    const c = document.querySelector('canvas.ladder-canvas') as HTMLCanvasElement;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i] === r && px[i + 1] === g && px[i + 2] === b) n++;
+    return n;
+  }, rgb);
+}
+
 describe('webview in headless Chromium', function () {
   this.timeout(120_000);
   const chromium = useChromium('the webview browser tests');
@@ -226,13 +237,7 @@ describe('webview in headless Chromium', function () {
       assert.equal(d.responses, report.events.filter((e) => LANE_FREE.has(e.kind) && e.kind !== 'cpu-throttled').length);
       assert.equal(d.loops, report.loops.length);
       assert.equal(d.chains, report.chains.length);
-      const themed = await page.evaluate(() => {
-        const c = document.querySelector('canvas.ladder-canvas') as HTMLCanvasElement;
-        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 0; i < px.length; i += 4) if (px[i] === 1 && px[i + 1] === 200 && px[i + 2] === 3) n++;
-        return n;
-      });
+      const themed = await ladderPixelsOf(page, [1, 200, 3]);
       assert.ok(themed > 100, `${themed} pixels in the theme's chart colour`);
       // Hover the first sighting: its frame number, from the capture.
       const p = await page.evaluate(() => (window as any).__incidentLens.sightingClientPoint(0));
@@ -241,6 +246,30 @@ describe('webview in headless Chromium', function () {
       const text = await tooltipText(page);
       const first = l.ladder.timeUs.indexOf(Math.min(...l.ladder.timeUs));
       assert.match(text, new RegExp(`Frame ${l.ladder.frame[first]}\\b`));
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    it('draws the ICMP time-exceeded marks and the background band of the shown episode, marks in the theme\'s red', async () => {
+      const { page, errors } = await openWebview(chromium());
+      await page.evaluate(() => document.body.style.setProperty('--vscode-charts-red', 'rgb(251, 2, 4)'));
+      await sendReport(page, report);
+      const d = await drawn(page);
+      const l = report.loops[0]!;
+      // The ladder opens on the episode with a 2 % margin; count what the Report has inside that window.
+      const pad = Math.max(1, (l.endUs - l.startUs) * 0.02);
+      const inView = (t: number): boolean => t >= l.startUs - pad && t <= l.endUs + pad;
+      const marks = l.icmpMarks!.timeUs.filter(inView).length;
+      const band = l.background!.timeUs.filter(inView).length;
+      assert.ok(marks > 0 && band > 0, `${marks} marks and ${band} background packets in view`);
+      assert.equal(d.ladderIcmpMarks, marks);
+      assert.equal(d.ladderBackground, band);
+      assert.ok(d.ladderBackgroundColumns > 0 && d.ladderBackgroundColumns <= band);
+      const red = await ladderPixelsOf(page, [251, 2, 4]);
+      assert.ok(red >= marks, `${red} pixels in the theme's red for ${marks} marks`);
+      const legend = await page.locator('.ladder .legend').innerText();
+      assert.match(legend, new RegExp(`ICMP time-exceeded \\(${l.icmpMarks!.timeUs.length}\\)`));
+      assert.match(legend, /other traffic to these destinations/);
       assert.deepEqual(errors, []);
       await page.close();
     });
