@@ -24,6 +24,7 @@ const LEAD_US = 2 * WINDOW_US;
 const RING_SIZE = 1 << 16;
 /** Candidates kept near replicas, all episodes together, before thinning. */
 const MAX_KEPT = 1 << 18;
+const INITIAL_KEPT = 4096;
 /** Per episode, in the Report. */
 export const MAX_BACKGROUND_PER_EPISODE = 20_000;
 export const MAX_ICMP_MARKS_PER_EPISODE = 5_000;
@@ -46,7 +47,7 @@ class CandidateColumns {
   dst4: Uint32Array;
   dst6: Uint8Array;
 
-  constructor(readonly capacity: number) {
+  constructor(public capacity: number) {
     this.timeUs = new Float64Array(capacity);
     this.ttl = new Uint8Array(capacity);
     this.srcMac = new Float64Array(capacity);
@@ -54,6 +55,24 @@ class CandidateColumns {
     this.v6 = new Uint8Array(capacity);
     this.dst4 = new Uint32Array(capacity);
     this.dst6 = new Uint8Array(capacity * 16);
+  }
+
+  /** Doubles the capacity (up to `max`), keeping the contents: most captures never need the full kept store. */
+  grow(max: number): void {
+    const capacity = Math.min(max, this.capacity * 2);
+    const more = <T extends Float64Array | Uint8Array | Uint32Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.timeUs = more(this.timeUs, capacity);
+    this.ttl = more(this.ttl, capacity);
+    this.srcMac = more(this.srcMac, capacity);
+    this.dstMac = more(this.dstMac, capacity);
+    this.v6 = more(this.v6, capacity);
+    this.dst4 = more(this.dst4, capacity);
+    this.dst6 = more(this.dst6, capacity * 16);
+    this.capacity = capacity;
   }
 
   copy(from: CandidateColumns, i: number, to: number): void {
@@ -76,6 +95,7 @@ export class LadderContext {
   private ringHead = 0;
   private ringCount = 0;
   private readonly kept: CandidateColumns;
+  private readonly maxKept: number;
   private keptCount = 0;
   /** Keep one candidate in `stride` (doubles each time the kept store fills). */
   private stride = 1;
@@ -89,7 +109,8 @@ export class LadderContext {
 
   constructor(limits: LadderContextLimits = {}) {
     this.ring = new CandidateColumns(limits.ringSize ?? RING_SIZE);
-    this.kept = new CandidateColumns(limits.maxKept ?? MAX_KEPT);
+    this.maxKept = limits.maxKept ?? MAX_KEPT;
+    this.kept = new CandidateColumns(Math.min(this.maxKept, INITIAL_KEPT));
   }
 
   /** Candidates currently held (ring + kept): bounded by the two capacities whatever the capture's length. */
@@ -183,7 +204,10 @@ export class LadderContext {
     if (this.spanCursor >= s.length || s[this.spanCursor]! - LEAD_US > t || s[this.spanCursor + 1]! + WINDOW_US < t) return;
     if (++this.strideSkip < this.stride) return;
     this.strideSkip = 0;
-    if (this.keptCount === this.kept.capacity) this.thin();
+    if (this.keptCount === this.kept.capacity) {
+      if (this.kept.capacity < this.maxKept) this.kept.grow(this.maxKept);
+      else this.thin();
+    }
     this.kept.copy(this.ring, i, this.keptCount++);
   }
 
