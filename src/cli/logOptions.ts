@@ -3,6 +3,7 @@
  * so both commands accept and refuse exactly the same things.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RE2JS } from 're2js';
 import { UsageError } from './command';
 import type { CustomLogFormat } from '../core/model/analysis';
 import { zoneFor } from '../core/logs/timestamps';
@@ -77,9 +78,10 @@ export function parseLogOptions(values: LogOptionValues): LogOptions {
   });
   for (const f of out.customFormats) {
     try {
-      new RegExp(f.pattern);
+      // The same linear-time engine the log reader runs user patterns on (no lookaround, no backreferences).
+      RE2JS.compile(f.pattern);
     } catch (e) {
-      throw new UsageError(`--format-regex: ${(e as Error).message}`);
+      throw new UsageError(`--format-regex: not a regular expression RE2 accepts (no lookaround or backreferences): ${(e as Error).message}`);
     }
     if (!f.pattern.includes('(?<time>')) throw new UsageError('--format-regex needs a named group (?<time>...)');
     try {

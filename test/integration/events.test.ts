@@ -100,7 +100,7 @@ describe('CLI: incident-lens events', () => {
     assert.match(tz.stderr, /--tz: unknown time zone 'Mars\/Olympus'/);
     const re = run('--format-regex', '(', join(real, 'bird2.log'));
     assert.equal(re.status, 1);
-    assert.match(re.stderr, /--format-regex: Invalid regular expression/);
+    assert.match(re.stderr, /--format-regex: not a regular expression RE2 accepts/);
     const none = run();
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no log file given/);
@@ -109,5 +109,30 @@ describe('CLI: incident-lens events', () => {
   it('is listed in the top-level help', () => {
     const r = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
     assert.match(r.stdout, /events\s+List the events/);
+  });
+});
+
+describe('CLI: incident-lens events with a backtracking-prone custom format', () => {
+  it('answers at once with the right events for ^(a+)+$-style patterns (linear-time engine, not a hang)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'il-re2-'));
+    try {
+      const f = join(dir, 'app.log');
+      // Line 1 matches; line 2 is the classic exponential case for a backtracking engine (a run of a, then b).
+      writeFileSync(f, ['2026-11-24T10:00:01Z ' + 'a'.repeat(40), '2026-11-24T10:00:02Z ' + 'a'.repeat(40) + 'b'].join('\n') + '\n');
+      const r = spawnSync(process.execPath, [cli, 'events', '--json', '--format-regex', '^(?<time>\\S+) (?<msg>(a+)+)$', f], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.error, undefined, `timed out or failed: ${r.error}`);
+      assert.equal(r.status, 0, r.stderr);
+      const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      assert.equal(events.length, 1, 'only the line made of a run of a matches');
+      assert.equal(events[0].time, '2026-11-24T10:00:01Z');
+      assert.equal(events[0].source.line, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('refuses lookaround, which the linear-time engine does not have, with a usage error', () => {
+    const r = spawnSync(process.execPath, [cli, 'events', '--format-regex', '(?<time>\\S+)(?=x)', __filename], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--format-regex: not a regular expression RE2 accepts/);
   });
 });

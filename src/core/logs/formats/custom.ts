@@ -1,11 +1,12 @@
 /**
- * User-defined formats, for logs this tool does not know: a JavaScript regular expression with named groups
+ * User-defined formats, for logs this tool does not know: a regular expression (RE2 syntax) with named groups
  * (`time` required; `level`, `msg`, `host`, `process`, `pod`, `namespace`, `container`, `peer`, `latency` (ms),
  * `kind` optional) and how `time` is written: tokens YYYY YY MMM MM M DD D HH H mm ss S...(fraction) Z (offset),
  * or `epoch-s` / `epoch-ms` / `epoch-us` / `epoch-ns`; absent = ISO-8601, syslog `Mmm dd hh:mm:ss`, or epoch digits.
  * Lines that match are events: of the `kind` group's kind when it names one, else slow-response when `latency`
  * reaches the slow-response threshold, else of the kind a classifier finds in `msg`, else 'other'.
  */
+import { RE2JS } from 're2js';
 import { EVENT_KINDS } from '../../model/events';
 import type { EventKind } from '../../model/events';
 import type { CustomLogFormat } from '../../model/analysis';
@@ -76,21 +77,43 @@ function autoTime(text: string): Stamp | undefined {
   return undefined;
 }
 
+/**
+ * A user's pattern on RE2's linear-time engine (re2js, a pure-JavaScript port: no native build). V8's backtracking
+ * engine can take exponential time on patterns like `^(a+)+$`, and a pattern from settings must never hang the worker.
+ * RE2 accepts the usual syntax, named groups included, but not lookaround or backreferences; it says so on compile.
+ */
+function compileUserPattern(f: CustomLogFormat): { exec(line: string): Record<string, string> | undefined } {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(f.pattern);
+  } catch (e) {
+    throw new Error(`custom log format '${f.name}': invalid regular expression for the linear-time (RE2) engine, which has no lookaround or backreferences: ${(e as Error).message}`);
+  }
+  const names = Object.entries(re.namedGroups() as Record<string, number>);
+  return {
+    exec(line) {
+      const m = re.matcher(line);
+      if (!m.find()) return undefined;
+      const groups: Record<string, string> = {};
+      for (const [name, index] of names) {
+        const v = m.group(index);
+        if (v !== null && v !== undefined) groups[name] = v;
+      }
+      return groups;
+    },
+  };
+}
+
 /** Validates and compiles user formats; throws an Error naming the format and the problem. */
 export function createCustomFormats(formats: CustomLogFormat[], slowResponseMs = DEFAULT_SLOW_RESPONSE_MS): LineFormat[] {
   return formats.map((f) => {
-    let re: RegExp;
-    try {
-      re = new RegExp(f.pattern);
-    } catch (e) {
-      throw new Error(`custom log format '${f.name}': invalid regular expression: ${(e as Error).message}`);
-    }
-    if (!f.pattern.includes('(?<time>')) throw new Error(`custom log format '${f.name}': the pattern needs a named group (?<time>...)`);
+    if (!f.pattern.includes('(?<time>') && !f.pattern.includes('(?P<time>')) throw new Error(`custom log format '${f.name}': the pattern needs a named group (?<time>...)`);
+    const re = compileUserPattern(f);
     const parseTime = compileTimeFormat(f.timeFormat);
     return {
       name: f.name,
       parse(line: string): LogRecord | undefined {
-        const g = re.exec(line)?.groups;
+        const g = re.exec(line);
         if (!g || g.time === undefined) return undefined;
         const stamp = parseTime(g.time);
         if (!stamp) return undefined;
