@@ -90,8 +90,8 @@ function summaryLine(s: LogInputSummary): string {
 }
 
 /** Folders are read recursively (hidden entries skipped); files found there that are not text are skipped, not errors. */
-async function expandFolders(paths: string[]): Promise<{ path: string; inFolder: boolean }[]> {
-  const out: { path: string; inFolder: boolean }[] = [];
+async function expandFolders(paths: string[]): Promise<{ path: string; inFolder: boolean; empty?: boolean }[]> {
+  const out: { path: string; inFolder: boolean; empty?: boolean }[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -104,8 +104,12 @@ async function expandFolders(paths: string[]): Promise<{ path: string; inFolder:
   };
   for (const p of paths) {
     const st = await stat(p).catch(() => undefined);
-    if (st?.isDirectory()) await walk(p);
-    else out.push({ path: p, inFolder: false });
+    if (st?.isDirectory()) {
+      const before = out.length;
+      await walk(p);
+      // A folder named on the command line with no file in it is a mistake worth saying (as analyze does).
+      if (out.length === before) out.push({ path: p, inFolder: false, empty: true });
+    } else out.push({ path: p, inFolder: false });
   }
   return out;
 }
@@ -132,7 +136,12 @@ export const eventsCommand: CliCommand = {
     io.stdout.on?.('error', () => {});
     const all: LogEvent[] = [];
     let status = 0;
-    for (const { path, inFolder } of await expandFolders(o.paths)) {
+    for (const { path, inFolder, empty } of await expandFolders(o.paths)) {
+      if (empty) {
+        io.stderr.write(`${path}: empty folder: no log files in it\n`);
+        status = 2;
+        continue;
+      }
       if (inFolder && !(await looksLikeText(path))) {
         io.stderr.write(`${path}: skipped (not a text log)\n`);
         continue;

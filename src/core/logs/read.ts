@@ -6,8 +6,8 @@
  * on the fly. Binary files are refused with the reason; over-long lines and undecodable lines are skipped with
  * their line number; nothing stops the run except cancellation.
  */
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { CustomLogFormat } from '../model/analysis';
 import type { LogEvent } from '../model/events';
@@ -89,19 +89,40 @@ function abortError(): Error {
   return e;
 }
 
+/**
+ * Opens a log for reading, refusing what is not a regular file: a FIFO would block the open (O_NONBLOCK avoids
+ * that) and, like a device such as /dev/zero, may never end; a directory is not a log.
+ */
+async function openLogFile(path: string): Promise<FileHandle> {
+  const fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory (EISDIR)'), { code: 'EISDIR' });
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file (a FIFO, socket or device): not read'), { code: 'ENOTREG' });
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  return fh;
+}
+
 export async function readLogFile(path: string, opts: LogReadOptions = {}): Promise<LogReadResult> {
-  const st = await stat(path);
+  const fh = await openLogFile(path);
+  try {
+    return await readOpenLogFile(fh, path, opts);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOptions): Promise<LogReadResult> {
+  const st = await fh.stat();
   const options: LogReadOptions = { ...opts };
   if (options.referenceTimeUs === undefined) options.referenceTimeUs = Math.round(st.mtimeMs * 1000);
   const parser = new LogFileParser(path, options);
 
   const head = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
-  const fh = await open(path, 'r');
-  try {
-    await fh.read(head, 0, head.length, 0);
-  } finally {
-    await fh.close();
-  }
+  await fh.read(head, 0, head.length, 0);
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   if (!gzip && !sniffLogFile(head)) {
     const nul = head.indexOf(0);
@@ -111,7 +132,9 @@ export async function readLogFile(path: string, opts: LogReadOptions = {}): Prom
     return parser.finish(st.size);
   }
 
-  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  if (st.size === 0) return parser.finish(0);
+  // Up to the size it had when opened (a snapshot, as for captures): lines appended meanwhile wait for the next run.
+  const raw = fh.createReadStream({ start: 0, end: st.size - 1, highWaterMark: 256 * 1024, autoClose: false });
   const stream = gzip ? raw.pipe(createGunzip()) : raw;
   let lineNo = 0;
   let lineStart = 0; // byte offset (in the decompressed text) of the current line
@@ -180,6 +203,11 @@ export async function readLogFile(path: string, opts: LogReadOptions = {}): Prom
     const rest = Buffer.concat(carry);
     emit(rest.toString('utf8'), rest.length);
   }
+  // The read reached the end of the file before the size it had when opened: someone truncated it meanwhile.
+  if (raw.readableEnded && raw.bytesRead < st.size) {
+    parser.problem('warning', `file shrank while reading: it was ${st.size} bytes when opened but ends at byte ${raw.bytesRead}`, lineNo);
+  }
+  raw.destroy();
   if (undecodable > 1) parser.problem('warning', `${undecodable} lines with NUL bytes skipped, the first at line ${firstUndecodable}`);
   opts.onProgress?.(st.size, st.size);
   return parser.finish(st.size);
