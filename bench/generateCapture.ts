@@ -5,7 +5,7 @@
  * Streams through one reusable buffer, so any size can be written in constant memory.
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
-import { mulberry32 } from './prng';
+import { seededRandom as mulberry32 } from '../src/core/correlate/random';
 import { MAC_ACCESS, MAC_CORE, writeIpv4Frame, writeIpv6Frame } from './packets';
 
 export type CaptureKind = 'pcap' | 'pcapng';

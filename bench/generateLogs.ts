@@ -5,7 +5,7 @@
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { mulberry32 } from './prng';
+import { seededRandom as mulberry32 } from '../src/core/correlate/random';
 
 const START_MS = 1_764_000_000_000;
 

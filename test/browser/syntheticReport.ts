@@ -17,7 +17,7 @@ import {
   type ReplicaStream,
   type TcpStall,
 } from '../../src/core/model';
-import { mulberry32 } from '../../bench/prng';
+import { seededRandom as mulberry32 } from '../../src/core/correlate/random';
 
 export interface SyntheticOptions {
   seed?: number;

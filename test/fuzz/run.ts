@@ -4,6 +4,7 @@
  * length); a throw, a hang or an out-of-memory is a finding, saved under test/fixtures/fuzz/ where the regression test
  * replays it forever after. Exit status 1 when something was found.
  */
+import { seededRandom } from '../../src/core/correlate/random';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,15 +28,6 @@ const timeoutMs = Number(values['timeout-ms']);
 const seed = Number(values.seed);
 const findingsDir = join(repoRoot, 'test', 'fixtures', 'fuzz');
 
-function mulberry32(s: number): Rng {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function save(target: TargetName, bytes: Uint8Array, param: number, o: Outcome, origin: string): string {
   mkdirSync(findingsDir, { recursive: true });
@@ -66,7 +58,7 @@ function pickChunk(rng: Rng): number {
 }
 
 async function main(): Promise<void> {
-  const rng = mulberry32(seed);
+  const rng: Rng = seededRandom(seed);
   const caps = captureSeeds();
   const logs = logSeeds();
   const labs = labSeeds();
