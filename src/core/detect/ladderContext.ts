@@ -15,6 +15,7 @@ import { ipv4Text, ipv6TextAt } from '../decode/text';
 import type { DecodedPacket } from '../decode/types';
 import type { LoopEpisode } from '../model/loops';
 import { SightingKind } from './loops';
+import { isTimeExceededInTransit, quotedDestination } from './timeExceeded';
 
 /** Context is looked for this far before and after an episode (and around each replica while streaming). */
 export const WINDOW_US = 1_000_000;
@@ -178,16 +179,9 @@ export class LadderContext {
     }
     if (t < 0) return;
     const tr = pkt.transports[t]!;
-    const te = (tr.proto === 1 && tr.icmpType === 11 && tr.icmpCode === 0) || (tr.proto === 58 && tr.icmpType === 3 && tr.icmpCode === 0);
-    if (!te || this.icmpTimeUs.length >= MAX_ICMP) return;
+    if (!isTimeExceededInTransit(tr) || this.icmpTimeUs.length >= MAX_ICMP) return;
     const ip = pkt.ipLayers[pkt.innerIp]!;
-    let quotedDst: string | null = null;
-    for (let i = pkt.innerIp + 1; i < pkt.ipCount; i++) {
-      const q = pkt.ipLayers[i]!;
-      if (!q.quoted || q.validBytes < (q.version === 4 ? 20 : 40)) continue;
-      quotedDst = q.version === 4 ? ipv4Text(q.dst4) : ipv6TextAt(data, q.dstOffset);
-      break;
-    }
+    const quotedDst = quotedDestination(pkt, data);
     this.icmpTimeUs.push(timeUs);
     this.icmpRouter.push(ip.version === 4 ? ipv4Text(ip.src4) : ipv6TextAt(data, ip.srcOffset));
     this.icmpQuotedDst.push(quotedDst);

@@ -17,6 +17,7 @@ import { EpisodeBuilder, type TimeExceededSighting } from './episodes';
 import { createReplicaKey, isGroupAddressed, replicaKeyOf } from './replicaKey';
 import { judgeStream, ReplicaStreamDraft, type PacketFacts } from './replicaStream';
 import { NO_SLOT, NO_STREAM, ReplicaTable } from './replicaTable';
+import { isTimeExceededInTransit, quotedDestination } from './timeExceeded';
 
 export interface LoopDetectorOptions {
   /** Longest pause between two sightings of one looped packet, ms (default 1000). */
@@ -227,18 +228,10 @@ export class LoopDetector {
     if (!icmpError && !bgp && !isOspf) return;
     const src = ip.version === 4 ? ipv4Text(ip.src4) : ipv6TextAt(data, ip.srcOffset);
     if (pkt.srcMac >= 0) this.rememberRouter(pkt.srcMac, src);
-    const timeExceeded = t !== null && ((t.proto === 1 && t.icmpType === 11 && t.icmpCode === 0) || (t.proto === 58 && t.icmpType === 3 && t.icmpCode === 0));
-    if (!timeExceeded) return;
+    if (t === null || !isTimeExceededInTransit(t)) return;
     this.timeExceededTotal++;
     if (this.timeExceeded.length >= MAX_TIME_EXCEEDED_KEPT) return;
-    let quotedDst: string | null = null;
-    for (let i = pkt.innerIp + 1; i < pkt.ipCount; i++) {
-      const q = pkt.ipLayers[i]!;
-      if (!q.quoted || q.validBytes < (q.version === 4 ? 20 : 40)) continue;
-      quotedDst = q.version === 4 ? ipv4Text(q.dst4) : ipv6TextAt(data, q.dstOffset);
-      break;
-    }
-    this.timeExceeded.push({ timeUs, router: src, routerMac: pkt.srcMac, quotedDst });
+    this.timeExceeded.push({ timeUs, router: src, routerMac: pkt.srcMac, quotedDst: quotedDestination(pkt, data) });
   }
 
   private rememberRouter(mac: number, address: string): void {
