@@ -67,3 +67,15 @@ export interface Classification extends EventFields {
 }
 
 export type Classifier = (message: string, rec: LogRecord) => Classification | undefined;
+
+/**
+ * Text a message must hold for a classifier to recognise it (regular-expression sources): a necessary condition,
+ * never a sufficient one. Every classifier's rules contain one of its anchors literally, so a message that holds
+ * none of them is no event for that classifier, and classify.ts skips it with one scan (most lines are chatter).
+ */
+export interface ClassifierAnchors {
+  /** Found anywhere in the message. */
+  anywhere: string[];
+  /** Found at the message's start. */
+  atStart?: string[];
+}

@@ -12,9 +12,9 @@
  * `Client.Timeout exceeded` (request-timeout); EHOSTUNREACH / ECONNREFUSED / "no route to host"... (request-failed);
  * and latencies written next to them (`after 300 ms`, `duration_ms=12.5`, `elapsed=5.002s`).
  */
-import type { Classification, Classifier, LineFormat, LogRecord } from '../types';
+import type { Classification, Classifier, ClassifierAnchors, LineFormat, LogRecord } from '../types';
 import { monthFromName, parseIsoStamp, stampOf } from '../timestamps';
-import { severityFromWord } from './common';
+import { escapeRegExp, severityFromWord } from './common';
 
 const NGINX_ERROR = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d+)#\d+: (?:\*\d+ )?(.*)$/;
 const CLF = /^(\S+) \S+ \S+ \[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([+-]\d{4})\] "([^"]*)" (\d{3}) (.*)$/;
@@ -139,13 +139,17 @@ export function latencyOf(message: string): number | undefined {
 }
 
 /**
- * Words every pattern above contains: a few substring searches rule out most lines before the precise patterns
- * run (String.includes is much faster than one regular expression with many alternatives).
+ * Words the patterns above contain (case-sensitive, as written): one scan rules out most lines before the precise
+ * patterns run. The classifier returns nothing for a message without one of them.
  */
 const SYMPTOM_WORDS = ['time', 'Time', 'TIME', 'deadline', 'UNREACH', 'ECONN', 'EPIPE', 'route to host', 'unreachable', 'refused', 'reset', 'healthy upstream'];
+const SYMPTOM_SOURCES = SYMPTOM_WORDS.map(escapeRegExp);
+const SYMPTOM = new RegExp(SYMPTOM_SOURCES.join('|'));
+
+export const appAnchors: ClassifierAnchors = { anywhere: SYMPTOM_SOURCES };
 
 export const appClassifier: Classifier = (message) => {
-  if (!SYMPTOM_WORDS.some((w) => message.includes(w))) return undefined;
+  if (!SYMPTOM.test(message)) return undefined;
   const timeout = TIMEOUT_PATTERNS.some((re) => re.test(message));
   if (!timeout && !FAILURE_PATTERNS.test(message)) return undefined;
   const c: Classification = { kind: timeout ? 'request-timeout' : 'request-failed' };

@@ -5,7 +5,7 @@
  * BIRD names sessions by protocol name, not address: the address comes from its "Connecting to" line when present.
  * Without that debug option BIRD writes no state lines at all: then a NOTIFICATION line is the peer-down.
  */
-import type { Classification, Classifier, LineFormat, LogRecord } from '../types';
+import type { Classification, Classifier, ClassifierAnchors, LineFormat, LogRecord } from '../types';
 import { stampOf } from '../timestamps';
 import { severityFromWord } from './common';
 
@@ -22,6 +22,9 @@ export function birdState(proto: string, to: string): Classification {
   const kind = to === 'up' ? 'bgp-peer-up' : to === 'stop' ? 'bgp-peer-down' : 'bgp-state-change';
   return { kind, toState: to, peerName: proto, format: 'bird' };
 }
+
+/** Results come from STATE (which holds 'State changed to') or from the 'BIRD ... ready.' / 'Started' lines. */
+export const birdAnchors: ClassifierAnchors = { anywhere: ['State changed to'], atStart: ['BIRD ', 'Started$'] };
 
 export const birdClassifier: Classifier = (message, rec) => {
   if (rec.process !== 'bird' && rec.process !== 'bird6') return undefined;

@@ -13,7 +13,7 @@ import type { CustomLogFormat } from '../../model/analysis';
 import type { LineFormat, LogRecord } from '../types';
 import type { Stamp } from '../timestamps';
 import { monthFromName, parseIsoStamp, stampFromEpochDigits, stampOf } from '../timestamps';
-import { severityFromWord } from './common';
+import { escapeRegExp, severityFromWord } from './common';
 import { DEFAULT_SLOW_RESPONSE_MS } from './app';
 
 type TimeParser = (text: string) => Stamp | undefined;
@@ -48,7 +48,7 @@ export function compileTimeFormat(fmt: string | undefined): TimeParser {
       i += tok[0].length;
       continue;
     }
-    src += fmt[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    src += escapeRegExp(fmt[i]);
     i++;
   }
   if (!seen.has('h') || (!seen.has('M') && !seen.has('N')) || !seen.has('D')) {

@@ -3,7 +3,7 @@
  * The fraction follows `log timestamp precision` (0..6 digits); FRR 8+ adds a `[XXXXX-XXXXX]` message id, older
  * versions do not. Through syslog the same message arrives as `bgpd[123]: [XXXXX-XXXXX] %ADJCHANGE: ...`.
  */
-import type { Classifier, LineFormat, LogRecord } from '../types';
+import type { Classifier, ClassifierAnchors, LineFormat, LogRecord } from '../types';
 import { stampOf } from '../timestamps';
 
 const FRR_LINE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([A-Z][A-Z0-9]*): (?:\[([A-Z0-9]{5}-[A-Z0-9]{5})\])?(?:\[EC \d+\])? ?(.*)$/;
@@ -35,6 +35,9 @@ export function createFrrFormat(): LineFormat {
 const ADJCHANGE = /(?:^|\s|\])%ADJCHANGE: neighbor ([^\s(]+)(?:\(([^)\s]*)\))?(?: in vrf (\S+))? (Up|Down)\b/;
 const STARTING = /^BGPd [\w.~-]+ starting: /;
 const TERMINATING = /^Terminating on signal/;
+
+/** Each result needs '%ADJCHANGE' (tested first, and ADJCHANGE holds it), or STARTING's / TERMINATING's first words. */
+export const frrAnchors: ClassifierAnchors = { anywhere: ['%ADJCHANGE'], atStart: ['BGPd ', 'Terminating on signal'] };
 
 export const frrClassifier: Classifier = (message) => {
   if (message.includes('%ADJCHANGE')) {

@@ -4,7 +4,7 @@
  *   {"Key":"10.99.2.3","State":"BGP_FSM_OPENCONFIRM","Topic":"Peer","level":"info","msg":"Peer Up","time":"..."}
  * `State` in Peer Up/Down is the state before the change. Other logrus/logfmt programs share the text framing.
  */
-import type { Classification, Classifier, LineFormat, LogRecord } from '../types';
+import type { Classification, Classifier, ClassifierAnchors, LineFormat, LogRecord } from '../types';
 import { parseIsoStamp } from '../timestamps';
 import { parseLogfmt, severityFromWord } from './common';
 
@@ -77,6 +77,9 @@ export function createLogfmtFormat(): LineFormat {
 
 // GoBGP embedded in another program (kube-router logs its messages through klog): "Peer Down" / "Peer Up" with Key=<address>.
 const EMBEDDED = /\bPeer (Up|Down)\b/;
+
+/** Every result needs EMBEDDED to match, and EMBEDDED holds 'Peer Up' or 'Peer Down'. */
+export const gobgpMessageAnchors: ClassifierAnchors = { anywhere: ['Peer (?:Up|Down)'] };
 
 export const gobgpMessageClassifier: Classifier = (message) => {
   const m = EMBEDDED.exec(message);

@@ -7,7 +7,7 @@
  * And the classifier for what kubelet and kube-router say (probes, kills, restarts, start-up).
  */
 import type { EventKind, Severity } from '../../model/events';
-import type { Classification, Classifier, FormatContext, LineFormat, LogRecord } from '../types';
+import type { Classification, Classifier, ClassifierAnchors, FormatContext, LineFormat, LogRecord } from '../types';
 import { parseIsoStamp, stampOf } from '../timestamps';
 
 const KLOG_SEVERITY: Record<string, Severity> = { I: 'info', W: 'warning', E: 'error', F: 'critical' };
@@ -141,6 +141,9 @@ const KUBE_RULES: KubeRule[] = [
 
 /** Words every rule above contains: one scan rules out the chatter before the rules run. */
 const ANY_KUBE = /[Pp]robe|[Bb]ack-off|Killing|SyncLoop|Evict|Container(?:Died|Started)|kube-router|Shutting down|signal terminated/;
+
+/** The classifier returns nothing unless ANY_KUBE matches. */
+export const kubeAnchors: ClassifierAnchors = { anywhere: [ANY_KUBE.source] };
 
 export const kubeClassifier: Classifier = (message, rec) => {
   if (rec.format !== 'klog' && rec.format !== 'cri' && rec.format !== 'docker-json' && !message.includes('pod=')) {

@@ -4,7 +4,7 @@
  * a timestamp, a host, then `tag[pid]: message`. Vendor messages inside (Junos, Arista, Cisco...) are recognised
  * later by the classifiers, from the message.
  */
-import type { Classifier, FormatContext, LineFormat, LogRecord } from '../types';
+import type { Classifier, ClassifierAnchors, FormatContext, LineFormat, LogRecord } from '../types';
 import { ISO_STAMP_SRC, monthFromName, parseIsoStamp, stampOf } from '../timestamps';
 import { severityFromSyslog, severityFromWord } from './common';
 import { parseCiscoFraming } from './vendorSyslog';
@@ -98,6 +98,9 @@ function parsePri(line: string, ctx: FormatContext): LogRecord | undefined {
 
 // systemd about units: "Started frr.service - FRRouting.", "Stopping bird.service...", "x.service: Main process exited, code=killed".
 const SYSTEMD = /^(Started|Stopping|Stopped) (\S+?)(?:\.service)?(?: - .*)?\.{0,3}$|^(\S+?)\.service: (Main process exited|Scheduled restart job)/;
+
+/** SYSTEMD's two branches: 'Started ' / 'Stopping ' / 'Stopped ' at the start, or '.service: ' anywhere. */
+export const systemdAnchors: ClassifierAnchors = { anywhere: [String.raw`\.service: `], atStart: ['St(?:arted|opping|opped) '] };
 
 export const systemdClassifier: Classifier = (message, rec) => {
   if (rec.process !== 'systemd') return undefined;

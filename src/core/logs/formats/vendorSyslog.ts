@@ -10,9 +10,9 @@
  * Messages (inside these framings or inside RFC 3164 / journald lines): see VENDOR_RULES.
  */
 import type { Severity } from '../../model/events';
-import type { Classification, Classifier, FormatContext, LineFormat, LogRecord } from '../types';
+import type { Classification, Classifier, ClassifierAnchors, FormatContext, LineFormat, LogRecord } from '../types';
 import { monthFromName, stampOf } from '../timestamps';
-import { IP_SRC, severityFromSyslog } from './common';
+import { IP_SRC, escapeRegExp, severityFromSyslog } from './common';
 
 const MON = '([A-Z][a-z]{2})';
 const CISCO_MNEMONIC = String.raw`%([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*)-(\d)-([A-Z0-9_]+)`;
@@ -169,6 +169,9 @@ const VENDOR_RULES: VendorRule[] = [
     build: (m) => ({ ...bgpTransition(m[2], m[3]), peer: m[1] }),
   },
 ];
+
+/** A rule is tried only when the message includes its `has` string: one of them is implied by any result. */
+export const vendorAnchors: ClassifierAnchors = { anywhere: [...new Set(VENDOR_RULES.map((r) => escapeRegExp(r.has)))] };
 
 /** Vendor BGP neighbor messages, in whatever framing they arrive. */
 export const vendorClassifier: Classifier = (message, rec) => {
