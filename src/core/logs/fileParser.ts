@@ -32,13 +32,6 @@ const MAX_PROBLEMS = 50;
 /** A kubectl events document is parsed whole; beyond this it is read as lines instead. */
 const MAX_DOCUMENT_CHARS = 64 << 20;
 
-interface Pending {
-  rec: LogRecord;
-  line: number;
-  byteOffset: number;
-  extra: string[];
-}
-
 
 export class LogFileParser {
   private readonly set: FormatSet;
@@ -48,12 +41,20 @@ export class LogFileParser {
   private readonly days = new DayInference();
   private readonly problems: InputProblem[] = [];
   private readonly formatCounts = new Map<string, number>();
+  /** Consecutive entries of one format, counted here and added to formatCounts when the format changes. */
+  private runFormat: string | undefined;
+  private runCount = 0;
   private readonly candidates: Candidate[] = [];
   private droppedProblems = 0;
   private lines = 0;
   private eventLines = 0;
   private last: LineFormat | undefined;
-  private pending: Pending | undefined;
+  // The entry waiting for its continuation lines (a stack trace) before it is complete; plain fields, and the
+  // continuation array only once there is one, since every line passes through here.
+  private pendingRec: LogRecord | undefined;
+  private pendingLine = 0;
+  private pendingOffset = 0;
+  private pendingExtra: string[] | undefined;
   private mode: 'undecided' | 'lines' | 'document' = 'undecided';
   private document: string[] = [];
   private documentChars = 0;
@@ -162,8 +163,8 @@ export class LogFileParser {
       }
     }
     if (by === undefined || result === undefined) {
-      if (this.pending && this.pending.extra.length < MAX_CONTINUATION_LINES && CONTINUATION.test(text)) {
-        this.pending.extra.push(text);
+      if (this.pendingRec && (this.pendingExtra?.length ?? 0) < MAX_CONTINUATION_LINES && CONTINUATION.test(text)) {
+        (this.pendingExtra ??= []).push(text);
         return;
       }
       this.flushPending();
@@ -172,10 +173,19 @@ export class LogFileParser {
     this.last = by;
     this.flushPending();
     if (result === 'consumed') return;
-    const recs = Array.isArray(result) ? result : [result];
-    for (const r of recs) {
-      if (r.line !== undefined && r.line !== line) this.complete({ rec: r, line: r.line, byteOffset: r.byteOffset ?? byteOffset, extra: [] });
-      else this.pending = { rec: r, line, byteOffset, extra: [] };
+    if (Array.isArray(result)) for (const r of result) this.take(r, line, byteOffset);
+    else this.take(result, line, byteOffset);
+  }
+
+  /** A record of the current line waits for continuation lines; one that started earlier is complete. */
+  private take(r: LogRecord, line: number, byteOffset: number): void {
+    if (r.line !== undefined && r.line !== line) {
+      this.complete(r, r.line, r.byteOffset ?? byteOffset);
+    } else {
+      this.pendingRec = r;
+      this.pendingLine = line;
+      this.pendingOffset = byteOffset;
+      this.pendingExtra = undefined;
     }
   }
 
@@ -189,16 +199,36 @@ export class LogFileParser {
   }
 
   private flushPending(): void {
-    const p = this.pending;
-    this.pending = undefined;
-    if (p) this.complete(p);
+    const rec = this.pendingRec;
+    if (!rec) return;
+    const extra = this.pendingExtra;
+    this.pendingRec = undefined;
+    this.pendingExtra = undefined;
+    this.complete(rec, this.pendingLine, this.pendingOffset, extra);
+  }
+
+  private countFormat(format: string): void {
+    if (format === this.runFormat) {
+      this.runCount++;
+      return;
+    }
+    this.flushFormatRun();
+    this.runFormat = format;
+    this.runCount = 1;
+    // First seen now: the map keeps formats in the order they were first seen (ties in finish() go to the first).
+    if (!this.formatCounts.has(format)) this.formatCounts.set(format, 0);
+  }
+
+  private flushFormatRun(): void {
+    if (this.runFormat !== undefined) this.formatCounts.set(this.runFormat, (this.formatCounts.get(this.runFormat) ?? 0) + this.runCount);
+    this.runFormat = undefined;
+    this.runCount = 0;
   }
 
   /** An entry is whole: classify it, observe its time for year inference, keep it if it is an event. */
-  private complete(p: Pending): void {
-    const rec = p.rec;
-    this.formatCounts.set(rec.format, (this.formatCounts.get(rec.format) ?? 0) + 1);
-    const message = p.extra.length ? `${rec.message}\n${p.extra.join('\n')}` : rec.message;
+  private complete(rec: LogRecord, line: number, byteOffset: number, extra?: string[]): void {
+    this.countFormat(rec.format);
+    const message = extra ? `${rec.message}\n${extra.join('\n')}` : rec.message;
     const rel = rec.stamp ? this.years.observe(rec.stamp) : undefined;
     const dayRel = rec.stamp ? this.days.observe(rec.stamp) : undefined;
     if (!rec.kind && !rec.final) {
@@ -207,7 +237,7 @@ export class LogFileParser {
       const c = classify(head, rec);
       if (c) {
         Object.assign(rec, c);
-      } else if (this.set.customNames.has(rec.format)) {
+      } else if (this.set.customNames.size && this.set.customNames.has(rec.format)) {
         rec.kind = 'other';
       } else if (REQUEST_LINE.test(head)) {
         // A completed request that says how long it took: slow at or above the threshold.
@@ -219,7 +249,7 @@ export class LogFileParser {
       }
     }
     if (!rec.kind) return;
-    const cand: Candidate = { rec, message, line: p.line, byteOffset: p.byteOffset, lines: 1 + p.extra.length };
+    const cand: Candidate = { rec, message, line, byteOffset, lines: 1 + (extra?.length ?? 0) };
     if (rel !== undefined) cand.rel = rel;
     if (dayRel !== undefined) cand.dayRel = dayRel;
     if (rec.lastStamp && rec.lastStamp.year === undefined) cand.lastRel = this.years.observe(rec.lastStamp);
@@ -231,7 +261,7 @@ export class LogFileParser {
     this.ctx.line = this.lines;
     for (const f of this.set.formats) {
       if (!f.finish) continue;
-      for (const r of f.finish(this.ctx)) this.complete({ rec: r, line: r.line ?? this.lines, byteOffset: r.byteOffset ?? 0, extra: [] });
+      for (const r of f.finish(this.ctx)) this.complete(r, r.line ?? this.lines, r.byteOffset ?? 0);
     }
   }
 
@@ -242,7 +272,7 @@ export class LogFileParser {
         for (const pr of doc.problems) this.problem('warning', pr.message, pr.line + this.documentStart.line - 1);
         for (const r of doc.records) {
           const line = (r.line ?? 1) + this.documentStart.line - 1;
-          this.complete({ rec: r, line, byteOffset: (r.byteOffset ?? 0) + this.documentStart.byteOffset, extra: [] });
+          this.complete(r, line, (r.byteOffset ?? 0) + this.documentStart.byteOffset);
         }
         this.lines += this.document.length;
         this.document = [];
@@ -252,6 +282,7 @@ export class LogFileParser {
     }
     this.flushPending();
     this.flushFormats();
+    this.flushFormatRun();
     const events = settleEvents(this.candidates, this.name, this.zone, this.opts, this.years, this.days);
     let format = 'unknown';
     let best = 0;

@@ -43,10 +43,14 @@ export function monthFromName(name: string): number | undefined {
 
 /** "123" -> 123_000_000 ns; digits beyond 9 are dropped (no rounding: the written value is never moved forward). */
 export function nanosFromFraction(digits: string | undefined): number {
-  if (!digits) return 0;
+  return digits ? nanosAt(digits, 0, digits.length) : 0;
+}
+
+/** nanosFromFraction(t.slice(start, end)) without the substring (line formats that know where the fraction is). */
+export function nanosAt(t: string, start: number, end: number): number {
   let n = 0;
   for (let i = 0; i < 9; i++) {
-    const d = i < digits.length ? digits.charCodeAt(i) - 48 : 0;
+    const d = start + i < end ? t.charCodeAt(start + i) - 48 : 0;
     n = n * 10 + (d >= 0 && d <= 9 ? d : 0);
   }
   return n;
@@ -73,7 +77,7 @@ export function parseIsoStamp(text: string): Stamp | undefined {
 }
 
 /** Two ASCII digits at i as a number, or -1. */
-function digits2(t: string, i: number): number {
+export function digits2(t: string, i: number): number {
   const a = t.charCodeAt(i) - 48;
   const b = t.charCodeAt(i + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
@@ -148,8 +152,16 @@ export function stampOf(
   year: number | undefined, month: number | undefined, day: number, hour: number, minute: number, second: number,
   fraction?: string, offset?: string,
 ): Stamp | undefined {
+  return stampOfNanos(year, month, day, hour, minute, second, nanosFromFraction(fraction), offset);
+}
+
+/** stampOf with the fraction already in nanoseconds. */
+export function stampOfNanos(
+  year: number | undefined, month: number | undefined, day: number, hour: number, minute: number, second: number,
+  nanos: number, offset?: string,
+): Stamp | undefined {
   if (month === undefined) return undefined;
-  const s: Stamp = { year, month, day, hour, minute, second, nanos: nanosFromFraction(fraction) };
+  const s: Stamp = { year, month, day, hour, minute, second, nanos };
   if (offset) {
     const o = offsetMinutes(offset);
     if (o !== undefined) s.offsetMin = o;
@@ -285,27 +297,33 @@ export type YearSource = 'dated lines' | 'setting' | 'reference time' | 'current
 export class YearInference {
   private rel = 0;
   private prevMonth = 0;
-  private last: { stamp: Stamp; rel: number } | undefined;
-  private lastDated: { year: number; month: number } | undefined;
+  // The last year-less stamp and its index, and the last dated stamp's year and month: plain fields, not objects,
+  // because observe() runs for every line of a file.
+  private lastStamp: Stamp | undefined;
+  private lastRel = 0;
+  private lastDatedYear: number | undefined;
+  private lastDatedMonth = 0;
   private baseFromDated: number | undefined;
 
   /** Returns the stamp's relative year index (year-less stamps) or undefined (dated stamps). */
   observe(s: Stamp): number | undefined {
     if (s.dateless) return undefined;
     if (s.year !== undefined) {
-      this.lastDated = { year: s.year, month: s.month };
-      if (this.baseFromDated === undefined && this.last) {
+      this.lastDatedYear = s.year;
+      this.lastDatedMonth = s.month;
+      if (this.baseFromDated === undefined && this.lastStamp) {
         // A dated line after year-less ones: the last year-less line is in the dated line's year, or the one before.
-        const implied = s.year + yearStep(s.month, this.last.stamp.month);
-        this.baseFromDated = implied - this.last.rel;
+        const implied = s.year + yearStep(s.month, this.lastStamp.month);
+        this.baseFromDated = implied - this.lastRel;
       }
       return undefined;
     }
     if (this.prevMonth) this.rel += yearStep(this.prevMonth, s.month);
     this.prevMonth = s.month;
-    this.last = { stamp: s, rel: this.rel };
-    if (this.baseFromDated === undefined && this.lastDated) {
-      this.baseFromDated = this.lastDated.year + yearStep(this.lastDated.month, s.month) - this.rel;
+    this.lastStamp = s;
+    this.lastRel = this.rel;
+    if (this.baseFromDated === undefined && this.lastDatedYear !== undefined) {
+      this.baseFromDated = this.lastDatedYear + yearStep(this.lastDatedMonth, s.month) - this.rel;
     }
     return this.rel;
   }
@@ -317,11 +335,11 @@ export class YearInference {
     const ref = referenceTimeUs !== undefined ? referenceTimeUs / 1000 : nowMs;
     const source: YearSource = referenceTimeUs !== undefined ? 'reference time' : 'current date';
     const refYear = new Date(ref).getUTCFullYear();
-    if (!this.last) return { year: refYear, source };
-    const s = this.last.stamp;
+    const s = this.lastStamp;
+    if (!s) return { year: refYear, source };
     // The last line is at or before the reference; a day of slack covers any zone.
     const lastYear = Date.UTC(refYear, s.month - 1, s.day, s.hour, s.minute) > ref + 86_400_000 ? refYear - 1 : refYear;
-    return { year: lastYear - this.last.rel, source };
+    return { year: lastYear - this.lastRel, source };
   }
 }
 
@@ -351,27 +369,41 @@ function secondOfDay(s: Stamp): number {
 export class DayInference {
   private rel = 0;
   private prev: number | undefined;
-  private last: { sod: number; rel: number } | undefined;
-  private lastDated: { dayMs: number; sod: number } | undefined;
+  // The last time-only stamp's second of day and index, the last dated stamp's date and second of day: plain
+  // fields (observe() runs for every line), the dated day's number computed only when a base is taken from it.
+  private lastSod: number | undefined;
+  private lastRel = 0;
+  private lastDatedYear: number | undefined;
+  private lastDatedMonth = 0;
+  private lastDatedDay = 0;
+  private lastDatedSod = 0;
   private baseFromDated: number | undefined;
 
   observe(s: Stamp): number | undefined {
     if (!s.dateless) {
       if (s.year === undefined) return undefined;
-      this.lastDated = { dayMs: Date.UTC(s.year, s.month - 1, s.day), sod: secondOfDay(s) };
-      if (this.baseFromDated === undefined && this.last) {
-        this.baseFromDated = this.lastDated.dayMs + dayStep(this.lastDated.sod, this.last.sod) * DAY_MS - this.last.rel * DAY_MS;
+      this.lastDatedYear = s.year;
+      this.lastDatedMonth = s.month;
+      this.lastDatedDay = s.day;
+      this.lastDatedSod = secondOfDay(s);
+      if (this.baseFromDated === undefined && this.lastSod !== undefined) {
+        this.baseFromDated = this.lastDatedDayMs() + dayStep(this.lastDatedSod, this.lastSod) * DAY_MS - this.lastRel * DAY_MS;
       }
       return undefined;
     }
     const sod = secondOfDay(s);
     if (this.prev !== undefined) this.rel += dayStep(this.prev, sod);
     this.prev = sod;
-    this.last = { sod, rel: this.rel };
-    if (this.baseFromDated === undefined && this.lastDated) {
-      this.baseFromDated = this.lastDated.dayMs + dayStep(this.lastDated.sod, sod) * DAY_MS - this.rel * DAY_MS;
+    this.lastSod = sod;
+    this.lastRel = this.rel;
+    if (this.baseFromDated === undefined && this.lastDatedYear !== undefined) {
+      this.baseFromDated = this.lastDatedDayMs() + dayStep(this.lastDatedSod, sod) * DAY_MS - this.rel * DAY_MS;
     }
     return this.rel;
+  }
+
+  private lastDatedDayMs(): number {
+    return Date.UTC(this.lastDatedYear ?? 0, this.lastDatedMonth - 1, this.lastDatedDay);
   }
 
   /** Midnight (as a UTC-based day number in ms) of relative day 0, and where it came from. */
@@ -382,8 +414,8 @@ export class DayInference {
     const local = refUtc + zone.offsetAt(refUtc) * 60_000;
     let day = Math.floor(local / DAY_MS) * DAY_MS;
     // The last line is at or before the reference; an hour of slack for clocks and flushes.
-    if (this.last && this.last.sod * 1000 > local - day + 3_600_000) day -= DAY_MS;
-    return { dayMs: day - (this.last?.rel ?? 0) * DAY_MS, source };
+    if (this.lastSod !== undefined && this.lastSod * 1000 > local - day + 3_600_000) day -= DAY_MS;
+    return { dayMs: day - (this.lastSod !== undefined ? this.lastRel : 0) * DAY_MS, source };
   }
 }
 

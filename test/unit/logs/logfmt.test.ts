@@ -1,13 +1,14 @@
 /**
- * parseLogfmt is hand-written for speed; its contract is the regular expression it replaced. Both read the same
- * strings (real logrus lines, and strings built from the characters that matter: quotes, escapes, '=', spaces
- * JavaScript's \s knows, line terminators) and must give the same fields in the same order.
+ * The logfmt scanner is hand-written for speed; its contract is the regular expression it replaced. Both read the
+ * same strings (real logrus lines, and strings built from the characters that matter: quotes, escapes, '=', spaces
+ * JavaScript's \s knows, line terminators) and must give the same fields in the same order, and the scanner's
+ * lookups (which read the line only where asked) the same values as the fields.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseLogfmt } from '../../../src/core/logs/formats/common';
+import { LogfmtFields, parseLogfmt } from '../../../src/core/logs/formats/logfmt';
 
 /** The definition: logrus key=value and key="quoted \"value\"" pairs. */
 function reference(text: string): [string, string][] {
@@ -40,7 +41,14 @@ describe('logs/logfmt', () => {
     const built = fc.array(piece, { maxLength: 40 }).map((a) => a.join(''));
     const mutated = fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string({ maxLength: 4 })).map(([l, i, s]) => l.slice(0, i % (l.length + 1)) + s + l.slice(i % (l.length + 1)));
     fc.assert(fc.property(fc.oneof(built, mutated, fc.string({ maxLength: 80, unit: 'binary' })), (text) => {
-      assert.deepEqual([...parseLogfmt(text)], reference(text), JSON.stringify(text));
+      const want = reference(text);
+      assert.deepEqual([...parseLogfmt(text)], want, JSON.stringify(text));
+      const fields = new LogfmtFields(text);
+      for (const [k, v] of want) {
+        assert.equal(fields.get(k), v, `${k} in ${JSON.stringify(text)}`);
+        assert.ok(fields.has(k));
+      }
+      for (const k of ['msg', 'time', 'a', 'Key', 'é']) if (!want.some(([w]) => w === k)) assert.equal(fields.has(k) || fields.get(k) !== undefined, false, k);
     }), { numRuns: 5_000, seed: 20261125 });
   });
 

@@ -4,9 +4,12 @@
  * versions do not. Through syslog the same message arrives as `bgpd[123]: [XXXXX-XXXXX] %ADJCHANGE: ...`.
  */
 import type { Classifier, ClassifierAnchors, LineFormat, LogRecord } from '../types';
-import { stampOf } from '../timestamps';
+import { digits2, nanosAt, stampOfNanos } from '../timestamps';
 
-const FRR_LINE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([A-Z][A-Z0-9]*): (?:\[([A-Z0-9]{5}-[A-Z0-9]{5})\])?(?:\[EC \d+\])? ?(.*)$/;
+const FRR_LINE = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Z0-9]*: (?:\[[A-Z0-9]{5}-[A-Z0-9]{5}\])?(?:\[EC \d+\])? ?.*$/;
+/** The optional parts after `PROTOCOL: `, each taken when present (as the greedy pattern does). */
+const MESSAGE_ID = /\[[A-Z0-9]{5}-[A-Z0-9]{5}\]/y;
+const ERROR_CODE = /\[EC \d+\]/y;
 
 /** FRR names its daemons by protocol in file logs; the process is what people grep for. */
 const PROTOCOL_PROCESS: Record<string, string> = {
@@ -17,13 +20,31 @@ export function createFrrFormat(): LineFormat {
   return {
     name: 'frr',
     parse(line: string): LogRecord | undefined {
-      const m = FRR_LINE.exec(line);
-      if (!m) return undefined;
-      const stamp = stampOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
+      // The pattern checks the shape; the fields are then read where they are (no match array, no substring per
+      // field: this runs on every line of a bgpd log). A '.' after the seconds is always the fraction's, which
+      // runs to the space before the protocol.
+      if (!FRR_LINE.test(line)) return undefined;
+      let p = 19;
+      let nanos = 0;
+      if (line.charCodeAt(19) === 46 /* . */) {
+        p = line.indexOf(' ', 20);
+        nanos = nanosAt(line, 20, p);
+      }
+      const stamp = stampOfNanos(
+        digits2(line, 0) * 100 + digits2(line, 2), digits2(line, 5), digits2(line, 8), digits2(line, 11), digits2(line, 14), digits2(line, 17), nanos,
+      );
       if (!stamp) return undefined;
+      const colon = line.indexOf(':', p + 1);
+      const protocol = line.slice(p + 1, colon);
+      let start = colon + 2;
+      MESSAGE_ID.lastIndex = start;
+      if (MESSAGE_ID.test(line)) start = MESSAGE_ID.lastIndex;
+      ERROR_CODE.lastIndex = start;
+      if (ERROR_CODE.test(line)) start = ERROR_CODE.lastIndex;
+      if (line.charCodeAt(start) === 32) start++;
       return {
-        stamp, timeText: line.slice(0, 19 + (m[7] ? m[7].length + 1 : 0)), format: 'frr',
-        process: PROTOCOL_PROCESS[m[8]] ?? m[8].toLowerCase(), message: m[10],
+        stamp, timeText: line.slice(0, p), format: 'frr',
+        process: PROTOCOL_PROCESS[protocol] ?? protocol.toLowerCase(), message: line.slice(start),
       };
     },
   };

@@ -6,10 +6,12 @@
  */
 import type { Classification, Classifier, ClassifierAnchors, LineFormat, LogRecord } from '../types';
 import { parseIsoStamp } from '../timestamps';
-import { parseLogfmt, severityFromWord } from './common';
+import { severityFromWord } from './common';
+import { LogfmtFields } from './logfmt';
+import type { LogFields } from './logfmt';
 
 /** Turns logrus fields (text or JSON, values as strings) into a record; undefined if there is no usable time. */
-export function logrusRecord(fields: Map<string, string>, timeKey: string, textFormat: boolean): LogRecord | undefined {
+export function logrusRecord(fields: LogFields, timeKey: string, textFormat: boolean): LogRecord | undefined {
   const timeText = fields.get(timeKey);
   const stamp = timeText ? parseIsoStamp(timeText) : undefined;
   if (!stamp || !timeText) return undefined;
@@ -33,7 +35,7 @@ export function logrusRecord(fields: Map<string, string>, timeKey: string, textF
   return rec;
 }
 
-function gobgpDecision(msg: string, f: Map<string, string>): Partial<LogRecord> {
+function gobgpDecision(msg: string, f: LogFields): Partial<LogRecord> {
   const peer = f.get('Key');
   const withPeer = (o: Partial<LogRecord>): Partial<LogRecord> => (peer ? { ...o, peer } : o);
   switch (msg) {
@@ -67,7 +69,7 @@ export function createLogfmtFormat(): LineFormat {
     name: 'logfmt',
     parse(line: string) {
       if (!line.startsWith('time=') && !line.includes(' msg=')) return undefined;
-      const fields = parseLogfmt(line);
+      const fields = new LogfmtFields(line);
       if (!fields.has('msg') && !fields.has('message')) return undefined;
       const timeKey = fields.has('time') ? 'time' : fields.has('ts') ? 'ts' : undefined;
       return timeKey ? logrusRecord(fields, timeKey, true) : undefined;

@@ -8,21 +8,27 @@
  */
 import type { EventKind, Severity } from '../../model/events';
 import type { Classification, Classifier, ClassifierAnchors, FormatContext, LineFormat, LogRecord } from '../types';
-import { parseIsoStamp, stampOf } from '../timestamps';
+import { digits2, nanosAt, parseIsoStamp, stampOfNanos } from '../timestamps';
 
 const KLOG_SEVERITY: Record<string, Severity> = { I: 'info', W: 'warning', E: 'error', F: 'critical' };
-const KLOG = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})\s+(\d+) ([^\s\]]+):(\d+)\] ?(.*)$/;
+// Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg
+const KLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6}\s+\d+ [^\s\]]+:\d+\] ?.*$/;
 
 export function createKlogFormat(): LineFormat {
   return {
     name: 'klog',
     parse(line: string): LogRecord | undefined {
-      const m = KLOG.exec(line);
-      if (!m) return undefined;
-      const stamp = stampOf(undefined, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
+      // The pattern checks the shape; the fields are then read at their fixed places (no match array, no
+      // substrings per field: this runs on every line of a kubelet log).
+      if (!KLOG.test(line)) return undefined;
+      const stamp = stampOfNanos(undefined, digits2(line, 1), digits2(line, 3), digits2(line, 6), digits2(line, 9), digits2(line, 12), nanosAt(line, 15, 21));
       if (!stamp) return undefined;
-      const rec: LogRecord = { stamp, timeText: line.slice(1, 21), format: 'klog', severity: KLOG_SEVERITY[m[1]], message: m[11] };
-      Object.assign(rec, kubeObjectFields(m[11]));
+      // No character between the fraction and the header's ']' can be a ']' (see KLOG); one space may follow it.
+      let start = line.indexOf(']', 21) + 1;
+      if (line.charCodeAt(start) === 32) start++;
+      const message = line.slice(start);
+      const rec: LogRecord = { stamp, timeText: line.slice(1, 21), format: 'klog', severity: KLOG_SEVERITY[line[0]], message };
+      Object.assign(rec, kubeObjectFields(message));
       return rec;
     },
   };
