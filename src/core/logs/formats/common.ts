@@ -34,6 +34,13 @@ export function severityFromSyslog(n: number): Severity {
   return (['critical', 'critical', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const)[n & 7];
 }
 
+/** What \s matches in a JavaScript regular expression. */
+export function isJsSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** A literal string as a regular-expression source. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

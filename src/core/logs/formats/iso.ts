@@ -8,9 +8,17 @@
 import type { FormatContext, LineFormat, LogRecord } from '../types';
 import { scanIsoStamp, stampOf } from '../timestamps';
 import type { Stamp } from '../timestamps';
-import { severityFromWord } from './common';
+import { isJsSpace, severityFromWord } from './common';
 
-const LEVEL = /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]?:?\s+(.*)$/i;
+/**
+ * A level word first: what /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]?:?\s+(.*)$/i
+ * matches, read by hand (it runs on every line of such logs): the words are letters and must be followed by ']',
+ * ':' or a space, so the word is the whole run of ASCII letters (any case) after an optional '['; then an optional
+ * ']', an optional ':', at least one space (what \s matches); the message is the rest after the spaces, which
+ * holds no line terminator (what '.' does not match).
+ */
+const LEVEL_WORDS = new Set(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'FATAL', 'CRITICAL', 'SEVERE']);
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 /** Go's standard `log` package and others: `2026/11/24 10:00:01[.123456] message`. */
 const SLASHED = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (.*)$/;
 /** How the lines of the known formats begin: only such a rest is worth parsing again (the hot path of plain ISO logs). */
@@ -47,8 +55,29 @@ export function createIsoFormat(): LineFormat {
 }
 
 function withLevel(stamp: Stamp, timeText: string, format: string, rest: string): LogRecord {
-  const lv = LEVEL.exec(rest);
-  return { stamp, timeText, format, severity: lv ? severityFromWord(lv[1]) : undefined, message: lv ? lv[2] : rest };
+  const lv = levelOf(rest);
+  return { stamp, timeText, format, severity: lv ? severityFromWord(lv.word) : undefined, message: lv ? lv.message : rest };
+}
+
+/** The level word and the message after it, as LEVEL_WORDS' comment describes; undefined when the text does not start so. */
+export function levelOf(text: string): { word: string; message: string } | undefined {
+  const start = text.charCodeAt(0) === 91 /* [ */ ? 1 : 0;
+  let p = start;
+  while (isAsciiLetter(text.charCodeAt(p))) p++;
+  if (p === start) return undefined;
+  const word = text.slice(start, p);
+  if (!LEVEL_WORDS.has(word.toUpperCase())) return undefined;
+  if (text.charCodeAt(p) === 93 /* ] */) p++;
+  if (text.charCodeAt(p) === 58 /* : */) p++;
+  const spaces = p;
+  while (p < text.length && isJsSpace(text.charCodeAt(p))) p++;
+  if (p === spaces) return undefined;
+  const message = text.slice(p);
+  return LINE_TERMINATOR.test(message) ? undefined : { word, message };
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** logback's and log4j's defaults: `10:00:01.123 [main] ERROR c.e.Client - msg`, a time of day only (fraction required). */

@@ -9,6 +9,7 @@
  * but a line terminator), else the value is the run of non-space characters from the '"' on.
  * The pairs are kept as offsets into the line: only the values asked for become strings.
  */
+import { isJsSpace } from './common';
 
 /** What a logrus record is read from: the text fields, or a JSON object's fields as strings. */
 export interface LogFields extends Iterable<[string, string]> {
@@ -25,6 +26,8 @@ export class LogfmtFields implements LogFields {
   constructor(private readonly text: string) {
     const n = text.length;
     let from = 0;
+    // The next backslash at or after `from` (most lines have none: then a quoted value ends at the next '"').
+    let backslash = text.indexOf('\\');
     while (from < n) {
       const eq = text.indexOf('=', from);
       if (eq < 0) break;
@@ -37,7 +40,12 @@ export class LogfmtFields implements LogFields {
         continue;
       }
       const v = eq + 1;
-      const close = text.charCodeAt(v) === 34 /* " */ ? closingQuote(text, v + 1) : -1;
+      let close = -1;
+      if (text.charCodeAt(v) === 34 /* " */) {
+        if (backslash >= 0 && backslash <= v) backslash = text.indexOf('\\', v + 1);
+        close = text.indexOf('"', v + 1);
+        if (backslash >= 0 && close > backslash) close = closingQuote(text, v + 1);
+      }
       if (close >= 0) {
         this.at.push(start, eq, v + 1, close, 1);
         from = close + 1;
@@ -102,13 +110,6 @@ function isKeyStart(c: number): boolean {
 /** Line terminators: what '.' in a regular expression does not match. */
 function isLineTerminator(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-}
-
-/** What \s matches in a JavaScript regular expression. */
-function isJsSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
-    c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Index of the '"' that closes a quoted value whose text starts at `i`, or -1 when it is not closed. */
