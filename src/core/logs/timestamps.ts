@@ -76,6 +76,8 @@ export function parseIsoStamp(text: string): Stamp | undefined {
   return r && r.end === text.length ? r.stamp : undefined;
 }
 
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
 /** Two ASCII digits at i as a number, or -1. */
 export function digits2(t: string, i: number): number {
   const a = t.charCodeAt(i) - 48;
@@ -105,17 +107,20 @@ export function scanIsoStamp(t: string, start: number): { stamp: Stamp; end: num
   const fc = t.charCodeAt(p);
   if (fc === 46 || fc === 44) {
     let q = p + 1;
+    // The first nine digits as an integer, scaled to nanoseconds: the rest are dropped (never rounded up).
     let n = 0;
-    let scale = 100_000_000;
+    let kept = 0;
     while (q < t.length && q - p <= 12) {
       const d = t.charCodeAt(q) - 48;
       if (d < 0 || d > 9) break;
-      if (scale >= 1) n += d * scale;
-      scale /= 10;
+      if (kept < 9) {
+        n = n * 10 + d;
+        kept++;
+      }
       q++;
     }
     if (q === p + 1 || q - p > 13) return undefined;
-    nanos = Math.round(n);
+    nanos = n * POW10[9 - kept];
     p = q;
   }
   const s: Stamp = { year: c1 * 100 + c2, month, day, hour, minute, second, nanos };

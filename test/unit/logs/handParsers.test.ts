@@ -96,7 +96,7 @@ describe('logs: hand-written line readers read what their patterns define', () =
   it('the level word of ISO-time lines', () => {
     const reference = (t: string) => {
       const m = LEVEL.exec(t);
-      return m ? { word: m[1], message: m[2] } : undefined;
+      return m ? { level: m[1].toUpperCase(), message: m[2] } : undefined;
     };
     agree(levelSeeds, levelOf, reference, 10, 13);
   });

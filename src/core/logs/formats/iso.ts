@@ -17,7 +17,7 @@ import { isJsSpace, severityFromWord } from './common';
  * ']', an optional ':', at least one space (what \s matches); the message is the rest after the spaces, which
  * holds no line terminator (what '.' does not match).
  */
-const LEVEL_WORDS = new Set(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'FATAL', 'CRITICAL', 'SEVERE']);
+const LEVEL_WORDS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'FATAL', 'CRITICAL', 'SEVERE'];
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 /** Go's standard `log` package and others: `2026/11/24 10:00:01[.123456] message`. */
 const SLASHED = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (.*)$/;
@@ -56,24 +56,29 @@ export function createIsoFormat(): LineFormat {
 
 function withLevel(stamp: Stamp, timeText: string, format: string, rest: string): LogRecord {
   const lv = levelOf(rest);
-  return { stamp, timeText, format, severity: lv ? severityFromWord(lv.word) : undefined, message: lv ? lv.message : rest };
+  return { stamp, timeText, format, severity: lv ? severityFromWord(lv.level) : undefined, message: lv ? lv.message : rest };
 }
 
-/** The level word and the message after it, as LEVEL_WORDS' comment describes; undefined when the text does not start so. */
-export function levelOf(text: string): { word: string; message: string } | undefined {
+/** The level (as listed in LEVEL_WORDS) and the message after it, as described there; undefined when the text does not start so. */
+export function levelOf(text: string): { level: string; message: string } | undefined {
   const start = text.charCodeAt(0) === 91 /* [ */ ? 1 : 0;
   let p = start;
   while (isAsciiLetter(text.charCodeAt(p))) p++;
-  if (p === start) return undefined;
-  const word = text.slice(start, p);
-  if (!LEVEL_WORDS.has(word.toUpperCase())) return undefined;
+  const level = LEVEL_WORDS.find((w) => w.length === p - start && sameLetters(text, start, w));
+  if (!level) return undefined;
   if (text.charCodeAt(p) === 93 /* ] */) p++;
   if (text.charCodeAt(p) === 58 /* : */) p++;
   const spaces = p;
   while (p < text.length && isJsSpace(text.charCodeAt(p))) p++;
   if (p === spaces) return undefined;
   const message = text.slice(p);
-  return LINE_TERMINATOR.test(message) ? undefined : { word, message };
+  return LINE_TERMINATOR.test(message) ? undefined : { level, message };
+}
+
+/** The ASCII letters at text[start...] are `upper`'s, in any case. */
+function sameLetters(text: string, start: number, upper: string): boolean {
+  for (let i = 0; i < upper.length; i++) if ((text.charCodeAt(start + i) & ~0x20) !== upper.charCodeAt(i)) return false;
+  return true;
 }
 
 function isAsciiLetter(c: number): boolean {
