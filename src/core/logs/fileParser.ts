@@ -12,7 +12,7 @@ import type { InputProblem, LogInputSummary } from '../model/report';
 import type { LogReadOptions } from './read';
 import type { FormatContext, LineFormat, LogRecord } from './types';
 import { classify } from './classify';
-import { DEFAULT_SLOW_RESPONSE_MS, latencyOf } from './formats/app';
+import { DEFAULT_SLOW_RESPONSE_MS, latencyOf, mayStateLatency } from './formats/app';
 import { createFormats } from './formats/index';
 import type { FormatSet } from './formats/index';
 import { looksLikeKubeDocument, parseEventsDocument } from './formats/kubeEvents';
@@ -239,7 +239,8 @@ export class LogFileParser {
         Object.assign(rec, c);
       } else if (this.set.customNames.size && this.set.customNames.has(rec.format)) {
         rec.kind = 'other';
-      } else if (REQUEST_LINE.test(head)) {
+      } else if (mayStateLatency(head) && REQUEST_LINE.test(head)) {
+        // (Most request lines state no time: asking for a latency word first settles them in one scan.)
         // A completed request that says how long it took: slow at or above the threshold.
         const latency = latencyOf(head);
         if (latency !== undefined && latency >= (this.opts.slowResponseMs ?? DEFAULT_SLOW_RESPONSE_MS)) {

@@ -129,6 +129,11 @@ function toMs(v: number, unit: string | undefined): number {
 /** A word LATENCY_FIELD or LATENCY_VALUE needs (both ignore case): one scan rules out the many messages without. */
 const LATENCY_WORD = /after|elapsed|took|timeout|duration|latency|request_time|response_time/i;
 
+/** False when latencyOf(message) is surely undefined. */
+export function mayStateLatency(message: string): boolean {
+  return LATENCY_WORD.test(message);
+}
+
 /** The latency a message reports for a request (ms), if it says one. */
 export function latencyOf(message: string): number | undefined {
   if (!LATENCY_WORD.test(message)) return undefined;
