@@ -143,7 +143,7 @@ export class LogFileParser {
 
   private pushLine(text: string, line: number, byteOffset: number): void {
     this.lines++;
-    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.charCodeAt(text.length - 1) === 13 /* \r */) text = text.slice(0, -1);
     this.ctx.line = line;
     this.ctx.byteOffset = byteOffset;
     let result: ReturnType<LineFormat['parse']>;

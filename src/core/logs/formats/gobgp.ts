@@ -25,7 +25,8 @@ export function logrusRecord(fields: LogFields, timeKey: string, textFormat: boo
   if (isGobgp) {
     rec.process = 'gobgpd';
     rec.final = true;
-    Object.assign(rec, gobgpDecision(msg, fields));
+    const decision = gobgpDecision(msg, fields);
+    if (decision) Object.assign(rec, decision);
     // GoBGP lines are decided here: the message with its fields only matters for events.
     if (!rec.kind) return rec;
   }
@@ -35,33 +36,38 @@ export function logrusRecord(fields: LogFields, timeKey: string, textFormat: boo
   return rec;
 }
 
-function gobgpDecision(msg: string, f: LogFields): Partial<LogRecord> {
-  const peer = f.get('Key');
-  const withPeer = (o: Partial<LogRecord>): Partial<LogRecord> => (peer ? { ...o, peer } : o);
+/** What a GoBGP message says, for the few that are events (undefined for the rest: most lines). */
+function gobgpDecision(msg: string, f: LogFields): Partial<LogRecord> | undefined {
   switch (msg) {
     case 'Peer Down': {
       const o: Partial<LogRecord> = { kind: 'bgp-peer-down', toState: 'down', severity: 'warning' };
       if (f.get('State')) o.fromState = f.get('State');
-      return withPeer(o);
+      return withPeer(o, f);
     }
     case 'Peer Up':
-      return withPeer({ kind: 'bgp-peer-up', toState: 'established', severity: 'notice' });
+      return withPeer({ kind: 'bgp-peer-up', toState: 'established', severity: 'notice' }, f);
     case 'state changed':
     case 'State changed': {
       const to = f.get('new') ?? f.get('New');
-      if (!to) return {};
+      if (!to) return undefined;
       const o: Partial<LogRecord> = { kind: 'bgp-state-change', toState: to };
       const from = f.get('old') ?? f.get('Old');
       if (from) o.fromState = from;
-      return withPeer(o);
+      return withPeer(o, f);
     }
     case 'gobgpd started':
       return { kind: 'process-restart', toState: 'started' };
     case 'stopping gobgpd server':
       return { kind: 'process-restart', toState: 'stopping' };
     default:
-      return {};
+      return undefined;
   }
+}
+
+/** The decision with the peer's address when the line names one (GoBGP's Key field). */
+function withPeer(o: Partial<LogRecord>, f: LogFields): Partial<LogRecord> {
+  const peer = f.get('Key');
+  return peer ? { ...o, peer } : o;
 }
 
 export function createLogfmtFormat(): LineFormat {
