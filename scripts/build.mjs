@@ -10,7 +10,8 @@ const production = process.argv.includes('--production');
 // `--only cli,worker` builds just those bundles (tests rebuild what they run without waiting on unrelated entries).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
-const wanted = (name) => !only || only.has(name);
+// The core's helper-thread bundle goes with every bundle that runs the core (they start it from dist/).
+const wanted = (name) => !only || only.has(name) || (name === 'coreWorker' && ['cli', 'worker', 'extension', 'bench'].some((n) => only.has(n)));
 const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
@@ -24,6 +25,8 @@ const nodeTargets = [
   { name: 'cli', in: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { name: 'extension', in: 'src/host/extension.ts', out: 'dist/extension.js' },
   { name: 'worker', in: 'src/worker/analysisWorker.ts', out: 'dist/worker.js' },
+  // The core's helper threads, started from any of the bundles above (they all live in dist/).
+  { name: 'coreWorker', in: 'src/core/parallel/coreWorker.ts', out: 'dist/coreWorker.js' },
   { name: 'bench', in: 'bench/main.ts', out: 'dist/bench.js', banner: '#!/usr/bin/env node' },
 ];
 

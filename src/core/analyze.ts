@@ -61,6 +61,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     const result = await analyzeCapture(file.path, cls.format, file.sizeBytes, {
       ...(signal ? { signal } : {}),
       ...(request.loopDetection ? { loopDetection: request.loopDetection } : {}),
+      secondThread: request.singleThread ? 'off' : 'auto',
       stallThresholdMs,
       onBytes: (read) => {
         bytesDone = before + Math.min(read, file.sizeBytes);

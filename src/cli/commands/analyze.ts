@@ -19,6 +19,7 @@ their content, not their name; folders are read recursively.
   --json                  print the Report as JSON (docs/report-schema.md) instead of the summary
   --out <file>            also write the Report as JSON to <file>
   --stall-ms <n>          a TCP flow with data outstanding and unacknowledged for over n ms is stalled (default 200)
+  --single-thread         use one thread only (by default a large capture keeps two cores busy; same results)
 ${LOG_OPTIONS_USAGE}
                           (--tz also sets the zone of the summary's times; the Report's times are always UTC)
   -h, --help
@@ -31,6 +32,7 @@ interface Options {
   out: string | null;
   timeZone: string | null;
   stallMs: number | null;
+  singleThread: boolean;
   log: LogOptions;
   paths: string[];
 }
@@ -41,6 +43,7 @@ function parseOptions(args: string[]): Options {
     json: { type: 'boolean' },
     out: { type: 'string' },
     'stall-ms': { type: 'string' },
+    'single-thread': { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('no capture or log file given');
   let stallMs: number | null = null;
@@ -57,7 +60,7 @@ function parseOptions(args: string[]): Options {
       throw new UsageError(`--tz: unknown time zone '${timeZone}' (use an IANA name like Europe/Berlin, or +02:00)`);
     }
   }
-  return { json: values.json === true, out: values.out ?? null, timeZone, stallMs, log, paths: positionals };
+  return { json: values.json === true, out: values.out ?? null, timeZone, stallMs, singleThread: values['single-thread'] === true, log, paths: positionals };
 }
 
 /** Per-file time settings from the shared log options ('*' = every file without its own). */
@@ -97,6 +100,7 @@ export const analyzeCommand: CliCommand = {
     const request: AnalyzeRequest = { paths: opts.paths };
     if (opts.timeZone !== null) request.defaultTimeZone = opts.timeZone;
     if (opts.stallMs !== null) request.stallThresholdMs = opts.stallMs;
+    if (opts.singleThread) request.singleThread = true;
     const settings = fileSettings(opts.log);
     if (Object.keys(settings).length) request.fileSettings = settings;
     if (opts.log.customFormats.length) request.customLogFormats = opts.log.customFormats;

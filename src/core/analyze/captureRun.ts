@@ -5,13 +5,13 @@
 import { readCaptureFile } from '../capture/open';
 import type { CaptureProblem, CaptureSummary, Frame } from '../capture/types';
 import { createDecodedPacket, decodeFrame } from '../decode/decoder';
-import { ImpactTracker, type CaptureImpact } from '../detect/impact';
-import { LadderContext } from '../detect/ladderContext';
-import { LoopDetector, SightingKind } from '../detect/loops';
+import type { CaptureImpact } from '../detect/impact';
+import { LoopDetector } from '../detect/loops';
 import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
 import type { CaptureInputSummary, InputProblem } from '../model/report';
 import { isoFromSecNsec, microsFromSecNsec } from '../model/time';
+import { secondStageFor, type SecondStageThreading } from './secondStage';
 
 export interface CaptureRunOptions {
   signal?: AbortSignal;
@@ -19,6 +19,8 @@ export interface CaptureRunOptions {
   onBytes?: (bytesRead: number) => void;
   stallThresholdMs: number;
   loopDetection?: LoopDetectionSettings;
+  /** Whether ladder context and TCP impact are measured in a second thread (see secondStage.ts); default 'auto'. */
+  secondThread?: SecondStageThreading;
 }
 
 export interface CaptureRunResult {
@@ -31,8 +33,7 @@ export interface CaptureRunResult {
 
 export async function analyzeCapture(path: string, format: string, sizeBytes: number, opts: CaptureRunOptions): Promise<CaptureRunResult> {
   const detector = new LoopDetector(path, opts.loopDetection ?? {});
-  const impact = new ImpactTracker(path, { stallThresholdMs: opts.stallThresholdMs });
-  const ladderContext = new LadderContext();
+  const stage = secondStageFor(path, format, sizeBytes, opts.stallThresholdMs, opts.secondThread ?? 'auto');
   const pkt = createDecodedPacket();
   // Frames without a timestamp (pcapng Simple Packet Blocks) take the last known time.
   let timeUs = 0;
@@ -40,8 +41,7 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
     if (f.hasTime) timeUs = microsFromSecNsec(f.timeSec, f.timeNsec);
     decodeFrame(f.data, f.linkType, pkt);
     const kind = detector.observe(f, timeUs, pkt, f.data);
-    ladderContext.observe(timeUs, pkt, f.data, kind);
-    if (kind !== SightingKind.Replica && kind !== SightingKind.Duplicate) impact.observe(f.number, timeUs, pkt, f.data);
+    stage.frame(f, timeUs, pkt, kind);
   };
   let summary: CaptureSummary | null = null;
   const problems: InputProblem[] = [];
@@ -49,15 +49,27 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
     summary = await readCaptureFile(path, onFrame, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (done) => opts.onBytes?.(done),
+      beforeRead: () => stage.beforeRead(),
     });
     for (const p of summary.problems) problems.push(problemOf(p));
   } catch (e) {
-    if (opts.signal?.aborted || (e instanceof Error && e.name === 'AbortError')) throw e;
+    if (opts.signal?.aborted || (e instanceof Error && e.name === 'AbortError')) {
+      stage.dispose();
+      throw e;
+    }
     // The reader rejects only when the file cannot be opened at all.
     problems.push({ severity: 'error', message: e instanceof Error ? e.message : String(e), fatal: true });
   }
-  const episodes = detector.finish();
-  ladderContext.attach(episodes);
+  let episodes: LoopEpisode[];
+  let measured: Awaited<ReturnType<typeof stage.finish>>;
+  try {
+    episodes = detector.finish();
+    measured = await stage.finish(episodes);
+  } catch (e) {
+    stage.dispose();
+    throw e;
+  }
+  problems.push(...measured.problems);
   return {
     summary: {
       kind: 'capture',
@@ -71,7 +83,7 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
       problems,
     },
     episodes,
-    impact: impact.finish(episodes),
+    impact: measured.impact,
     icmpTimeExceeded: detector.timeExceededTotal,
   };
 }

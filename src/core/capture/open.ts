@@ -2,7 +2,7 @@ import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { ParseContext } from './context';
-import { DEFAULT_CHUNK_BYTES } from './limits';
+import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from './limits';
 import { CaptureParser } from './parser';
 import { isGzip } from './sniff';
 import type { CaptureSummary, Frame } from './types';
@@ -83,8 +83,78 @@ function fileError(path: string, e: unknown): Error {
   return Object.assign(err, { code: cause.code });
 }
 
-/** Reads the file straight into the parser's window: no copy, one buffer reused for the whole file. */
+/**
+ * Reads the file straight into the parser's window: no copy of the data. The next chunk is read while the current
+ * one is parsed (two buffers in turn): the read itself (a copy out of the page cache, or the disk) then runs on
+ * libuv's thread instead of leaving the parser idle for ~10 % of the time. `beforeRead` (backpressure) is awaited
+ * before each read is started, so a consumer that waits holds at most the chunk being parsed and the one read.
+ */
 async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx: ParseContext, chunkSize: number,
+  opts: ReadOptions): Promise<number> {
+  if (size <= chunkSize) return pumpFileInTurn(fh, size, window, ctx, chunkSize, opts);
+  const { signal, onProgress, beforeRead } = opts;
+  // Room in front of each chunk for the unfinished record carried over from the previous one.
+  const headroom = MAX_RECORD_STANDARD;
+  const alloc = (): Uint8Array => new Uint8Array(headroom + chunkSize);
+  let spare = alloc();
+  let pos = 0;
+  let ahead: { buffer: Uint8Array; bytes: Promise<number> } | null = null;
+  const readAhead = (buffer: Uint8Array): void => {
+    const bytes = fh.read(buffer, headroom, Math.min(chunkSize, size - pos), pos).then((r) => r.bytesRead);
+    // Settled even when nobody awaits it (an abort or a stopped parser leaves it behind).
+    bytes.catch(() => undefined);
+    ahead = { buffer, bytes };
+  };
+  try {
+    while (!window.stopped && (pos < size || ahead)) {
+      signal?.throwIfAborted();
+      if (!ahead) {
+        const skipped = window.skipAhead(size - pos);
+        if (skipped > 0) {
+          // A skipped block's body: seek past it instead of reading it (big custom/DSB blocks cost nothing).
+          pos += skipped;
+          onProgress?.(pos, size);
+          continue;
+        }
+        await beforeRead?.();
+        signal?.throwIfAborted();
+        readAhead(spare);
+      }
+      const current: { buffer: Uint8Array; bytes: Promise<number> } = ahead!;
+      ahead = null;
+      const n = await current.bytes;
+      if (n === 0) {
+        ctx.warn(pos, `file shrank while reading: it was ${size} bytes when opened but ends at byte ${pos}`);
+        break;
+      }
+      pos += n;
+      const previous = window.adopt(current.buffer, headroom);
+      if (previous === null) {
+        // A record larger than the headroom is pending: copied in behind it, without reading ahead this time.
+        window.push(current.buffer.subarray(headroom, headroom + n));
+        spare = current.buffer;
+      } else {
+        spare = previous.length >= headroom + chunkSize ? previous : alloc();
+        // While a skipped block streams by, the next round seeks past the rest of it instead of reading it.
+        if (pos < size && window.discardable === 0) {
+          await beforeRead?.();
+          signal?.throwIfAborted();
+          readAhead(spare);
+        }
+        window.commit(n);
+      }
+      onProgress?.(pos, size);
+    }
+  } finally {
+    // Never leave a read in flight on a handle the caller is about to close.
+    const pending = ahead as { bytes: Promise<number> } | null;
+    if (pending) await pending.bytes.catch(() => undefined);
+  }
+  return pos;
+}
+
+/** Small files: one read after the other. */
+async function pumpFileInTurn(fh: FileHandle, size: number, window: ParserWindow, ctx: ParseContext, chunkSize: number,
   { signal, onProgress, beforeRead }: ReadOptions): Promise<number> {
   let pos = 0;
   while (pos < size && !window.stopped) {
@@ -92,7 +162,6 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
     signal?.throwIfAborted();
     const skipped = window.skipAhead(size - pos);
     if (skipped > 0) {
-      // A skipped block's body: seek past it instead of reading it (big custom/DSB blocks cost nothing).
       pos += skipped;
       onProgress?.(pos, size);
       continue;

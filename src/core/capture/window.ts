@@ -19,7 +19,7 @@ export class ParserWindow {
   constructor(private readonly parser: FormatParser, initialCapacity: number, startOffset = 0) {
     this.offset = startOffset;
     this.buf = new Uint8Array(Math.max(16, Math.min(initialCapacity, MAX_WINDOW_BYTES)));
-    this.view = new DataView(this.buf.buffer);
+    this.view = viewOf(this.buf);
   }
 
   get stopped(): boolean {
@@ -43,7 +43,7 @@ export class ParserWindow {
       const grown = new Uint8Array(Math.min(Math.max(want, this.buf.length * 2), MAX_WINDOW_BYTES));
       grown.set(this.buf.subarray(this.start, this.end));
       this.buf = grown;
-      this.view = new DataView(grown.buffer);
+      this.view = viewOf(grown);
     } else if (this.start > 0) {
       this.buf.copyWithin(0, this.start, this.end);
     }
@@ -62,6 +62,30 @@ export class ParserWindow {
     this.parser.discard?.(n);
     this.offset += n;
     return n;
+  }
+
+  /** Body bytes of a block the parser is passing over (it needs none of them). */
+  get discardable(): number {
+    return this.parser.discardable ?? 0;
+  }
+
+  /**
+   * For reading ahead: `next` holds, from index `at` on, the bytes that follow those received so far (read while
+   * the parser worked on this buffer). The pending bytes (at most one unfinished record) move in front of them and
+   * `next` becomes the window's buffer; the previous buffer is returned, free for the next read. Returns null, and
+   * changes nothing, when the pending bytes do not fit in front of `at` (a record larger than that headroom).
+   * Follow with `commit(n)` for the n bytes at `at`.
+   */
+  adopt(next: Uint8Array, at: number): Uint8Array | null {
+    const pending = this.end - this.start;
+    if (pending > at) return null;
+    next.set(this.buf.subarray(this.start, this.end), at - pending);
+    const previous = this.buf;
+    this.buf = next;
+    this.view = viewOf(next);
+    this.start = at - pending;
+    this.end = at;
+    return previous;
   }
 
   /** `n` bytes were written at the offset `writable()` gave: parse what is complete. */
@@ -88,4 +112,8 @@ export class ParserWindow {
   close(): void {
     if (!this.parser.stopped) this.parser.finish(this.buf, this.view, this.start, this.end, this.offset);
   }
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -64,6 +64,9 @@ interface HurtFlow {
   entry: FlowEntry;
 }
 
+/** What `finish` needs of an episode: its window, and its impact to fill in. */
+export type EpisodeWindow = Pick<LoopEpisode, 'startUs' | 'endUs' | 'impact'>;
+
 /** Per-capture result before loop ids are final: `loops` hold indices into the episodes passed to `finish`. */
 export interface CaptureImpact {
   tcpFlows: number;
@@ -153,7 +156,7 @@ export class ImpactTracker {
    * Ends every flow and measures the overlap with `episodes` (this capture's): fills each episode's impact
    * and returns the flow and stall lists with `loopIndices` into `episodes`.
    */
-  finish(episodes: LoopEpisode[]): CaptureImpact {
+  finish(episodes: EpisodeWindow[]): CaptureImpact {
     for (const head of this.flows.values()) for (let e: FlowEntry | null = head; e; e = e.next) this.endFlow(e);
     this.flows.clear();
     this.flowCount = 0;

@@ -38,6 +38,9 @@ export interface LadderContextLimits {
   maxKept?: number;
 }
 
+/** What `attach` needs of an episode: its window and addresses, and the two fields it fills in. */
+export type ContextEpisode = Pick<LoopEpisode, 'startUs' | 'endUs' | 'destinationPrefixes' | 'macPairs' | 'routers' | 'background' | 'icmpMarks'>;
+
 /** Columns of one store of candidates: time, TTL, MACs, destination (IPv4 number or the 16 IPv6 bytes). */
 class CandidateColumns {
   timeUs: Float64Array;
@@ -148,7 +151,7 @@ export class LadderContext {
   }
 
   /** Fills `background` and `icmpMarks` of each episode (all of this capture's episodes, after the last packet). */
-  attach(episodes: LoopEpisode[]): void {
+  attach(episodes: ContextEpisode[]): void {
     const r = this.ring;
     const oldest = (this.ringHead - this.ringCount + r.capacity) % r.capacity;
     for (let k = 0; k < this.ringCount; k++) this.retire((oldest + k) % r.capacity);
@@ -213,7 +216,7 @@ export class LadderContext {
     this.stride *= 2;
   }
 
-  private backgroundOf(e: LoopEpisode, destinations: BlockList): NonNullable<LoopEpisode['background']> {
+  private backgroundOf(e: ContextEpisode, destinations: BlockList): NonNullable<LoopEpisode['background']> {
     const pairs = new Map<number, Set<number>>();
     for (const m of e.macPairs) {
       if (m.srcMac === '' || m.dstMac === '') continue;
@@ -237,7 +240,7 @@ export class LadderContext {
     };
   }
 
-  private icmpMarksOf(e: LoopEpisode, destinations: BlockList): NonNullable<LoopEpisode['icmpMarks']> {
+  private icmpMarksOf(e: ContextEpisode, destinations: BlockList): NonNullable<LoopEpisode['icmpMarks']> {
     const routers = new Set(e.routers);
     const lo = e.startUs - WINDOW_US;
     const hi = e.endUs + WINDOW_US;

@@ -39,6 +39,11 @@ export interface AnalyzeRequest {
   /** TCP stall threshold, ms (default 200). */
   stallThresholdMs?: number;
   loopDetection?: LoopDetectionSettings;
+  /**
+   * Work in this thread only. By default a large capture's TCP impact is measured in a second thread that
+   * follows the loop detector (same results, both cores busy).
+   */
+  singleThread?: boolean;
 }
 
 export type AnalyzePhase = 'scanning' | 'captures' | 'logs' | 'correlating' | 'done';

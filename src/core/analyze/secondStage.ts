@@ -1,0 +1,167 @@
+/**
+ * What happens to a frame after the loop detector's verdict: the ladder context (ordinary traffic and ICMP
+ * around loops) and the TCP impact tracker. Done in the detector's own thread, or, for a large capture, in a
+ * second thread that follows it over the same file. The detector and those two are the big costs of analyze
+ * (the benchmark's profile), and they depend on one another only through one fact per frame, its SightingKind,
+ * which the detector knows first. So the capture is read twice, once per thread, and that byte crosses over in a
+ * ring in shared memory (kindRing.ts): both cores work, and the results are those of one thread (the tests
+ * compare the two on real captures).
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Frame } from '../capture/types';
+import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from '../capture/limits';
+import type { DecodedPacket } from '../decode/types';
+import { ImpactTracker, type CaptureImpact, type EpisodeWindow } from '../detect/impact';
+import { LadderContext, type ContextEpisode } from '../detect/ladderContext';
+import { SightingKind } from '../detect/loops';
+import type { LoopEpisode } from '../model/loops';
+import type { InputProblem } from '../model/report';
+import { startCoreWorker } from '../parallel/startWorker';
+import type { SecondStageFinish, SecondStageJob, SecondStageReply } from './secondStageThread';
+import { KindProducer, createKindRing } from './kindRing';
+
+/** 'auto': a second thread for plain (not gzip) captures of at least SECOND_THREAD_MIN_BYTES; 'on': for any plain capture. */
+export type SecondStageThreading = 'auto' | 'on' | 'off';
+
+/** Below this a second thread's start-up (~50 ms) costs more than it saves. */
+export const SECOND_THREAD_MIN_BYTES = 32 << 20;
+/** Frames the reader can deliver from one chunk: the chunk plus the unfinished record carried in front of it, 16-byte records at the least. */
+const MAX_FRAMES_PER_CHUNK = Math.ceil((DEFAULT_CHUNK_BYTES + MAX_RECORD_STANDARD) / 16) + 1;
+const ROOM_POLL_MS = 2;
+
+/** What the second stage reads of an episode, and what it fills in. */
+export type StageEpisode = EpisodeWindow & ContextEpisode;
+export type StageEpisodeResult = Pick<LoopEpisode, 'impact' | 'background' | 'icmpMarks'>;
+
+export interface SecondStage {
+  /** The detector's verdict on one decoded frame. */
+  frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void;
+  /** Awaited by the reader before each chunk it reads. */
+  beforeRead(): Promise<void> | void;
+  /** Every frame was seen: fills in the episodes' impact and ladder context, returns the capture's impact. */
+  finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }>;
+  /** The run is abandoned (cancelled or failed): stops any thread. */
+  dispose(): void;
+}
+
+export function secondStageFor(path: string, format: string, sizeBytes: number, stallThresholdMs: number, threading: SecondStageThreading): SecondStage {
+  const follow = threading === 'on' || (threading === 'auto' && sizeBytes >= SECOND_THREAD_MIN_BYTES);
+  // A gzip capture would be inflated twice: one thread does it all.
+  if (follow && !format.endsWith('.gz')) {
+    const ring = createKindRing(MAX_FRAMES_PER_CHUNK);
+    const job: SecondStageJob = { kind: 'second-stage', path, stallThresholdMs, ring };
+    let worker: Worker | null = null;
+    try {
+      worker = startCoreWorker(job);
+    } catch {
+      worker = null;
+    }
+    if (worker) return new ThreadStage(worker, new KindProducer(ring, MAX_FRAMES_PER_CHUNK));
+  }
+  return new InThreadStage(new LadderContext(), new ImpactTracker(path, { stallThresholdMs }));
+}
+
+class InThreadStage implements SecondStage {
+  constructor(private readonly context: LadderContext, private readonly impact: ImpactTracker) {}
+
+  frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void {
+    this.context.observe(timeUs, pkt, f.data, kind);
+    // A looped packet seen ten times is one packet, not nine retransmissions; a capture's own copy is none.
+    if (kind !== SightingKind.Replica && kind !== SightingKind.Duplicate) this.impact.observe(f.number, timeUs, pkt, f.data);
+  }
+
+  beforeRead(): void {}
+
+  async finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }> {
+    this.context.attach(episodes);
+    return { impact: this.impact.finish(episodes), problems: [] };
+  }
+
+  dispose(): void {}
+}
+
+class ThreadStage implements SecondStage {
+  private failure: string | null = null;
+  private reply: SecondStageReply | null = null;
+  private readonly ended: Promise<void>;
+
+  constructor(private readonly worker: Worker, private readonly producer: KindProducer) {
+    this.ended = new Promise<void>((resolve) => {
+      worker.once('message', (m: SecondStageReply) => {
+        this.reply = m;
+        resolve();
+      });
+      worker.once('error', (e) => {
+        this.failure ??= e.message;
+        resolve();
+      });
+      worker.once('exit', (code) => {
+        this.failure ??= this.reply ? null : `the thread stopped (exit code ${code})`;
+        resolve();
+      });
+    });
+  }
+
+  frame(_f: Frame, _timeUs: number, _pkt: DecodedPacket, kind: SightingKind): void {
+    if (this.failure === null) this.producer.push(kind);
+  }
+
+  beforeRead(): Promise<void> | void {
+    if (this.failure !== null || this.producer.hasRoom()) return;
+    // The follower is two chunks behind: wait for it (asynchronously, so that its failure is heard).
+    return new Promise<void>((resolve) => {
+      const poll = (): void => {
+        if (this.failure !== null || this.producer.hasRoom()) resolve();
+        else setTimeout(poll, ROOM_POLL_MS);
+      };
+      poll();
+    });
+  }
+
+  async finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }> {
+    this.producer.close();
+    if (this.failure === null) {
+      const message: SecondStageFinish = {
+        episodes: episodes.map((e) => ({
+          startUs: e.startUs, endUs: e.endUs, destinationPrefixes: e.destinationPrefixes, macPairs: e.macPairs, routers: e.routers, impact: e.impact,
+        })),
+      };
+      this.worker.postMessage(message);
+    }
+    await this.ended;
+    const reply = this.reply;
+    if (reply?.ok) {
+      reply.episodes.forEach((r, i) => {
+        const e = episodes[i]!;
+        e.impact = r.impact;
+        if (r.background !== undefined) e.background = r.background;
+        if (r.icmpMarks !== undefined) e.icmpMarks = r.icmpMarks;
+      });
+      const problems: InputProblem[] = [];
+      if (reply.frames !== this.producer.frames) {
+        problems.push({
+          severity: 'warning', fatal: false,
+          message: `the file changed while it was read: TCP impact and ladder context cover ${reply.frames} frames, loops ${this.producer.frames}`,
+        });
+      }
+      return { impact: reply.impact, problems };
+    }
+    const reason = reply && !reply.ok ? reply.message : (this.failure ?? 'no result');
+    return {
+      impact: emptyImpact(episodes.length),
+      problems: [{ severity: 'error', fatal: false, message: `TCP impact and ladder context not measured: their thread failed (${reason}); the loops are complete` }],
+    };
+  }
+
+  dispose(): void {
+    this.producer.close();
+    void this.worker.terminate();
+  }
+}
+
+function emptyImpact(episodes: number): CaptureImpact {
+  return {
+    tcpFlows: 0, retransmissions: 0, stalls: [], flows: [], flowsTotal: 0,
+    episodeFlows: Array.from({ length: episodes }, () => ({ flows: new Set<string>(), clients: new Set<string>() })),
+  };
+}
