@@ -147,11 +147,12 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
   let lastProgress = 0;
 
   // One string per line, decoded straight from the chunk (no Buffer view per line: that was most of the garbage).
-  const emit = (text: string, byteLength: number): void => {
+  // (A NUL character in the text is a NUL byte in the file: UTF-8 writes no other character with one.)
+  const emit = (text: string, byteLength: number, hasNul: boolean): void => {
     lineNo++;
     const at = lineStart;
     lineStart += byteLength + 1;
-    if (text.includes('\0')) {
+    if (hasNul) {
       if (!undecodable++) firstUndecodable = lineNo;
       parser.skipLine(lineNo, 'contains NUL bytes');
       return;
@@ -163,6 +164,8 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) throw abortError();
       let pos = 0;
+      // The chunk's next NUL byte: lines are checked against it rather than searched one by one (NULs are rare).
+      let nul = chunk.indexOf(0);
       while (pos < chunk.length) {
         const nl = chunk.indexOf(10, pos);
         const end = nl < 0 ? chunk.length : nl;
@@ -181,11 +184,12 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
           carryLen += end - pos;
         } else if (carryLen) {
           const joined = Buffer.concat([...carry, chunk.subarray(pos, end)]);
-          emit(joined.toString('utf8'), joined.length);
+          emit(joined.toString('utf8'), joined.length, joined.includes(0));
           carry = [];
           carryLen = 0;
         } else {
-          emit(chunk.toString('utf8', pos, end), end - pos);
+          if (nul >= 0 && nul < pos) nul = chunk.indexOf(0, pos);
+          emit(chunk.toString('utf8', pos, end), end - pos, nul >= 0 && nul < end);
         }
         pos = end + 1;
       }
@@ -201,7 +205,7 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
   }
   if (carryLen && !skipping) {
     const rest = Buffer.concat(carry);
-    emit(rest.toString('utf8'), rest.length);
+    emit(rest.toString('utf8'), rest.length, rest.includes(0));
   }
   // The read reached the end of the file before the size it had when opened: someone truncated it meanwhile.
   if (raw.readableEnded && raw.bytesRead < st.size) {

@@ -44,12 +44,13 @@ export function kubeObjectFields(msg: string): Partial<LogRecord> {
     out.namespace = legacy[2];
     out.container = legacy[3];
   }
-  const pod = /\bpod="([^"/]+)\/([^"]+)"/.exec(msg);
+  // (Substring tests first: most klog messages name no pod, and a substring search is cheaper than a pattern.)
+  const pod = msg.includes('pod="') ? /\bpod="([^"/]+)\/([^"]+)"/.exec(msg) : null;
   if (pod) {
     out.namespace = pod[1];
     out.pod = pod[2];
   }
-  const container = /\b(?:containerName|container)="([^"]+)"/.exec(msg);
+  const container = msg.includes('container') ? /\b(?:containerName|container)="([^"]+)"/.exec(msg) : null;
   if (container) out.container = container[1];
   return out;
 }
