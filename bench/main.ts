@@ -227,23 +227,26 @@ async function parentMain(): Promise<void> {
       { label: 'reader (frames)', stage: 'frames', files: [pcap.path] },
       { label: 'reader + decoder', stage: 'packets', files: [pcap.path] },
       { label: 'analyze (loops + impact)', stage: 'analyze', files: [pcap.path] },
+      { label: 'analyze, one thread', stage: 'analyze-1t', files: [pcap.path] },
       { label: 'pcap-parser (peer)', stage: 'pcap-parser', files: [pcap.path] },
       { label: 'raw read (ceiling)', stage: 'raw', files: [pcapng.path] },
       { label: 'reader + decoder', stage: 'packets', files: [pcapng.path] },
       { label: 'analyze (loops + impact)', stage: 'analyze', files: [pcapng.path] },
+      { label: 'analyze, one thread', stage: 'analyze-1t', files: [pcapng.path] },
       { label: 'reader + decoder (1/10 size)', stage: 'packets', files: [pcapSmall.path] },
       { label: 'analyze (1/10 size)', stage: 'analyze', files: [pcapSmall.path] },
       { label: 'raw read (ceiling)', stage: 'raw', files: logsGen.files },
       { label: 'line split (peer)', stage: 'line-split', files: logsGen.files },
       { label: 'log parsing (events)', stage: 'logs', files: logsGen.files },
+      { label: 'log parsing, one thread', stage: 'logs-1t', files: logsGen.files },
     ];
     const results = runRounds(plans, runs, log);
-    const [rawPcap, framesPcap, packetsPcap, analyzePcap, peerPcapParser, rawNg, packetsNg, analyzeNg, packetsSmall, analyzeSmall, rawLogs, split, logs] = results as [
-      Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured,
+    const [rawPcap, framesPcap, packetsPcap, analyzePcap, analyzePcap1, peerPcapParser, rawNg, packetsNg, analyzeNg, analyzeNg1, packetsSmall, analyzeSmall, rawLogs, split, logs, logs1] = results as [
+      Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured,
     ];
     log('  tshark...');
     const tshark = values['skip-tshark'] ? undefined : runTshark(pcap.path, 1, pcap.bytes);
-    if (tshark) results.splice(5, 0, tshark);
+    if (tshark) results.splice(6, 0, tshark);
     let large: { gen: GeneratedCapture; m: Measured } | undefined;
     if (values.large) {
       const largeSize = parseSize(values.large);
@@ -274,9 +277,12 @@ async function parentMain(): Promise<void> {
     lines.push(ratioRow('reader + decoder / raw read (pcapng)', packetsNg, rawNg, '>= 0.33'));
     lines.push(ratioRow('analyze / raw read (pcap)', analyzePcap, rawPcap, '>= 0.20'));
     lines.push(ratioRow('analyze / raw read (pcapng)', analyzeNg, rawNg, '>= 0.20'));
+    lines.push(ratioRow('analyze, one thread / raw read (pcap)', analyzePcap1, rawPcap, '(for comparison)'));
+    lines.push(ratioRow('analyze, one thread / raw read (pcapng)', analyzeNg1, rawNg, '(for comparison)'));
     lines.push(ratioRow('speed-up of reader + decoder over tshark -T fields', packetsPcap, tshark, '>= 30'));
     lines.push(ratioRow('speed-up of reader over pcap-parser', framesPcap, peerPcapParser, '>= 5'));
     lines.push(ratioRow('log parsing / line split', logs, split, '>= 0.25'));
+    lines.push(ratioRow('log parsing, one thread / line split', logs1, split, '(for comparison)'));
     const growth = (big: Measured, smallM: Measured): string =>
       `time x${fmt(big.seconds / smallM.seconds, 1)} (CPU x${fmt(big.cpuSeconds / smallM.cpuSeconds, 1)}) for x${fmt(big.bytes / smallM.bytes, 1)} bytes; RSS ${fmt(smallM.maxRssMB ?? NaN, 0)} -> ${fmt(big.maxRssMB ?? NaN, 0)} MB`;
     lines.push('', '## Growth (1/10 size -> full size)', '');

@@ -6,7 +6,7 @@ import { openSync, readSync, closeSync, fstatSync, createReadStream } from 'node
 import { readCaptureFile } from '../src/core/capture/open';
 import { createDecodedPacket, decodeFrame } from '../src/core/decode/decoder';
 import { analyze } from '../src/core/analyze';
-import { readLogFile } from '../src/core/logs/read';
+import { readLogFiles } from '../src/core/analyze/logThreads';
 
 export interface StageResult {
   items: number;
@@ -68,8 +68,9 @@ async function packets(files: string[]): Promise<StageResult> {
   return { items, bytes, extra: { ipLayers: ip } };
 }
 
-async function analyzeStage(files: string[]): Promise<StageResult> {
-  const report = await analyze({ paths: files }, {});
+/** The whole analysis as the CLI and the extension run it (a large capture keeps two threads busy). */
+async function analyzeStage(files: string[], singleThread = false): Promise<StageResult> {
+  const report = await analyze({ paths: files, ...(singleThread ? { singleThread } : {}) }, {});
   let items = 0;
   let bytes = 0;
   for (const i of report.inputs) {
@@ -104,15 +105,17 @@ function fileSize(f: string): number {
   return size;
 }
 
-async function logs(files: string[]): Promise<StageResult> {
+/** Log files as analyze reads them: several at once, one thread per core (threads: 1 reads them one by one here). */
+async function logs(files: string[], threads?: number): Promise<StageResult> {
   let items = 0;
   let bytes = 0;
   let events = 0;
-  for (const f of files) {
-    const r = await readLogFile(f, {});
-    items += r.summary.lines;
-    bytes += r.summary.sizeBytes;
-    events += r.events.length;
+  const requests = files.map((path) => ({ path, sizeBytes: fileSize(path), options: {} }));
+  for (const o of await readLogFiles(requests, threads === undefined ? {} : { threads })) {
+    if (!o.ok) throw o.error;
+    items += o.result.summary.lines;
+    bytes += o.result.summary.sizeBytes;
+    events += o.result.events.length;
   }
   return { items, bytes, extra: { events } };
 }
@@ -138,8 +141,10 @@ export const stages: Record<string, Stage> = {
   raw: rawRead,
   frames,
   packets,
-  analyze: analyzeStage,
+  analyze: (files) => analyzeStage(files),
+  'analyze-1t': (files) => analyzeStage(files, true),
   'pcap-parser': pcapParser,
-  logs,
+  logs: (files) => logs(files),
+  'logs-1t': (files) => logs(files, 1),
   'line-split': lineSplit,
 };

@@ -11,7 +11,7 @@ import { assembleFindings } from './analyze/assemble';
 import { classifyInput, listInputs, type InputFile } from './analyze/inputs';
 import { toolVersion } from './analyze/toolVersion';
 import { correlate } from './correlate/index';
-import { readLogFile } from './logs/read';
+import { logThreadCount, readLogFiles, type LogFileOutcome, type PlainLogOptions } from './analyze/logThreads';
 import type { LogEvent } from './model/events';
 import type { AnalyzeHooks, AnalyzePhase, AnalyzeRequest } from './model/analysis';
 import type { InputSummary, LogInputSummary, Report } from './model/report';
@@ -35,73 +35,84 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   bytesTotal = files.reduce((n, f) => n + f.sizeBytes, 0);
   const inputs: InputSummary[] = unreadable.map((u) => unreadableInput(u.path, u.message, u.explicit));
 
-  const captures: CaptureRunResult[] = [];
+  // Every file is classified first: the logs can then be read in other threads while the captures are analysed.
+  // Inputs are listed as before: captures and unusable files in file order, then the logs.
+  const fileInputs: (InputSummary | undefined)[] = files.map(() => undefined);
+  const captureFiles: { file: InputFile; format: string; slot: number }[] = [];
   const texts: InputFile[] = [];
-  for (const file of files) {
+  for (const [slot, file] of files.entries()) {
     signal?.throwIfAborted();
     let cls;
     try {
       cls = await classifyInput(file.path);
     } catch (e) {
-      inputs.push(unreadableInput(file.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file.explicit));
+      fileInputs[slot] = unreadableInput(file.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file.explicit);
       bytesDone += file.sizeBytes;
       continue;
     }
-    if (cls.kind === 'text') {
-      texts.push(file);
-      continue;
-    }
-    if (cls.kind === 'skip') {
-      inputs.push(skippedInput(file, cls.reason));
+    if (cls.kind === 'text') texts.push(file);
+    else if (cls.kind === 'capture') captureFiles.push({ file, format: cls.format, slot });
+    else {
+      fileInputs[slot] = skippedInput(file, cls.reason);
       bytesDone += file.sizeBytes;
-      continue;
     }
-    const before = bytesDone;
+  }
+
+  // Bytes done = files skipped + captures so far + each log's own count (logs may be read meanwhile).
+  const logBytes = texts.map(() => 0);
+  let captureBytes = bytesDone;
+  const logRequests = texts.map((file) => ({ path: file.path, sizeBytes: file.sizeBytes, options: logOptionsFor(request, file.path) }));
+  const startLogs = (): Promise<LogFileOutcome[]> => readLogFiles(logRequests, {
+    ...(signal ? { signal } : {}),
+    onProgress: (i, read) => {
+      logBytes[i] = Math.min(read, texts[i]!.sizeBytes);
+      bytesDone = captureBytes + logBytes.reduce((n, b) => n + b, 0);
+      progress('logs', texts[i]!.path);
+    },
+  });
+  let logsRun: Promise<LogFileOutcome[]> | null = null;
+  if (logThreadCount(logRequests) > 0) {
+    logsRun = startLogs();
+    // Awaited after the captures; a cancellation meanwhile rejects both.
+    logsRun.catch(() => undefined);
+  }
+
+  const captures: CaptureRunResult[] = [];
+  for (const { file, format, slot } of captureFiles) {
+    signal?.throwIfAborted();
+    const before = captureBytes;
     progress('captures', file.path);
-    const result = await analyzeCapture(file.path, cls.format, file.sizeBytes, {
+    const result = await analyzeCapture(file.path, format, file.sizeBytes, {
       ...(signal ? { signal } : {}),
       ...(request.loopDetection ? { loopDetection: request.loopDetection } : {}),
       secondThread: request.singleThread ? 'off' : 'auto',
       stallThresholdMs,
       onBytes: (read) => {
-        bytesDone = before + Math.min(read, file.sizeBytes);
+        captureBytes = before + Math.min(read, file.sizeBytes);
+        bytesDone = captureBytes + logBytes.reduce((n, b) => n + b, 0);
         progress('captures', file.path);
       },
     });
-    bytesDone = before + file.sizeBytes;
+    captureBytes = before + file.sizeBytes;
     captures.push(result);
-    inputs.push(result.summary);
+    fileInputs[slot] = result.summary;
   }
+  for (const input of fileInputs) if (input) inputs.push(input);
 
+  const logsRead = logsRun ?? startLogs();
+  if (texts.length) progress('logs');
+  const outcomes = await logsRead;
   const events: LogEvent[] = [];
-  for (const file of texts) {
-    signal?.throwIfAborted();
-    const before = bytesDone;
-    progress('logs', file.path);
-    // Keyed by the path as given or as absolute (the extension sends absolute paths, a CLI user relative ones).
-    // '*' holds settings for every file without its own (the CLI's --year / --clock-offset without a file name).
-    const settings = { ...request.fileSettings?.['*'], ...(request.fileSettings?.[file.path] ?? request.fileSettings?.[resolve(file.path)]) };
-    const timeZone = settings.timeZone ?? request.defaultTimeZone;
-    try {
-      const result = await readLogFile(file.path, {
-        ...(timeZone !== undefined ? { timeZone } : {}),
-        ...(settings.clockOffsetMs !== undefined ? { clockOffsetMs: settings.clockOffsetMs } : {}),
-        ...(settings.year !== undefined ? { year: settings.year } : {}),
-        ...(request.customLogFormats ? { customFormats: request.customLogFormats } : {}),
-        ...(signal ? { signal } : {}),
-        onProgress: (read) => {
-          bytesDone = before + Math.min(read, file.sizeBytes);
-          progress('logs', file.path);
-        },
-      });
-      inputs.push(result.summary);
-      for (const ev of result.events) events.push(ev);
-    } catch (e) {
-      if (signal?.aborted || (e instanceof Error && e.name === 'AbortError')) throw e;
-      inputs.push(unreadableInput(file.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file.explicit));
+  outcomes.forEach((o, i) => {
+    const file = texts[i]!;
+    if (o.ok) {
+      inputs.push(o.result.summary);
+      for (const ev of o.result.events) events.push(ev);
+    } else {
+      inputs.push(unreadableInput(file.path, `cannot read: ${(o.error as NodeJS.ErrnoException).code ?? String(o.error)}`, file.explicit));
     }
-    bytesDone = before + file.sizeBytes;
-  }
+  });
+  bytesDone = captureBytes + texts.reduce((n, f) => n + f.sizeBytes, 0);
   // Ids across files, in time order (ties: file order, then line).
   events.sort((a, b) => a.timeUs - b.timeUs);
   events.forEach((ev, i) => {
@@ -132,6 +143,19 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
  * A path that could not be read or used; listed as a log input (its kind is unknown) with the reason. Fatal when
  * the user named it (they asked for that file), a warning when it was met while walking a folder.
  */
+/** A log's read options from the request: its own settings, else those of '*', else the defaults. */
+function logOptionsFor(request: AnalyzeRequest, path: string): PlainLogOptions {
+  // Keyed by the path as given or as absolute (the extension sends absolute paths, a CLI user relative ones).
+  const settings = { ...request.fileSettings?.['*'], ...(request.fileSettings?.[path] ?? request.fileSettings?.[resolve(path)]) };
+  const timeZone = settings.timeZone ?? request.defaultTimeZone;
+  return {
+    ...(timeZone !== undefined ? { timeZone } : {}),
+    ...(settings.clockOffsetMs !== undefined ? { clockOffsetMs: settings.clockOffsetMs } : {}),
+    ...(settings.year !== undefined ? { year: settings.year } : {}),
+    ...(request.customLogFormats ? { customFormats: request.customLogFormats } : {}),
+  };
+}
+
 function unreadableInput(path: string, message: string, explicit: boolean): LogInputSummary {
   return { ...emptyLog(path, 0), problems: [{ severity: explicit ? 'error' : 'warning', message, fatal: explicit }] };
 }
