@@ -28,15 +28,14 @@ export function createKlogFormat(): LineFormat {
       if (line.charCodeAt(start) === 32) start++;
       const message = line.slice(start);
       const rec: LogRecord = { stamp, timeText: line.slice(1, 21), format: 'klog', severity: KLOG_SEVERITY[line[0]], message };
-      Object.assign(rec, kubeObjectFields(message));
+      kubeObjectFields(message, rec);
       return rec;
     },
   };
 }
 
-/** pod="ns/name", containerName="x" / container="x" in klog structured messages. */
-export function kubeObjectFields(msg: string): Partial<LogRecord> {
-  const out: Partial<LogRecord> = {};
+/** pod="ns/name", containerName="x" / container="x" in klog structured messages, set on `out`. */
+export function kubeObjectFields(msg: string, out: Partial<LogRecord> = {}): Partial<LogRecord> {
   // older kubelet: "kube-router-x7k2p_kube-system(6f1c...):kube-router"
   const legacy = msg.includes('):') ? /"([a-z0-9][-a-z0-9.]*)_([a-z0-9][-a-z0-9]*)\([0-9a-f-]+\):([a-z0-9][-a-z0-9]*)"/.exec(msg) : null;
   if (legacy) {
