@@ -109,16 +109,28 @@ async function openLogFile(path: string): Promise<FileHandle> {
 const CHUNK_BYTES = 256 * 1024;
 
 /**
- * A plain file's first `size` bytes in chunks, each read into the same buffer: the caller is done with a chunk
- * before it asks for the next. `state.ended` says the reads reached the end (of `size`, or of a shorter file).
+ * A plain file's first `size` bytes in chunks. Two buffers take turns: the next chunk is read into one while the
+ * caller splits the other (it is done with a chunk before it asks for the next). `state.ended` says the reads
+ * reached the end (of `size`, or of a file that shrank).
  */
 async function* fileChunks(fh: FileHandle, size: number, state: { bytesRead: number; ended: boolean }): AsyncGenerator<Buffer> {
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size));
-  while (state.bytesRead < size) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - state.bytesRead), state.bytesRead);
+  const n = Math.min(CHUNK_BYTES, size);
+  const buffers = [Buffer.allocUnsafe(n), Buffer.allocUnsafe(n)];
+  const readAt = (i: number, position: number): Promise<{ bytesRead: number }> => {
+    const p = fh.read(buffers[i], 0, Math.min(n, size - position), position);
+    // If the caller stops early, the read still under way must not become an unhandled rejection.
+    p.catch(() => undefined);
+    return p;
+  };
+  let turn = 0;
+  let next: Promise<{ bytesRead: number }> | undefined = readAt(turn, 0);
+  while (next) {
+    const { bytesRead } = await next;
     if (bytesRead === 0) break;
     state.bytesRead += bytesRead;
-    yield buf.subarray(0, bytesRead);
+    next = state.bytesRead < size ? readAt(1 - turn, state.bytesRead) : undefined;
+    yield buffers[turn].subarray(0, bytesRead);
+    turn = 1 - turn;
   }
   state.ended = true;
 }
