@@ -22,6 +22,10 @@ export class TickClock {
   private readonly ticksPerNs: number;
   /** Sub-nanosecond binary resolutions: 2^(e-9) (ns = rem * 1953125 / 2^(e-9), since 10^9 = 2^9 * 1953125). */
   private readonly binaryDivisor: number;
+  /** Decimal resolutions 10^-e with e <= 9: e, 2^e and 5^e (10^e = 2^e * 5^e, for tick counts above 2^53), else 0. */
+  private readonly decimalExponent: number;
+  private readonly twoPow: number;
+  private readonly fivePow: number;
 
   private constructor(base: 2 | 10, exponent: number, private readonly offsetSec: number) {
     this.label = `${base}^-${exponent}`;
@@ -30,6 +34,9 @@ export class TickClock {
     this.nsPerTick = exponent <= 9 ? NS_PER_SEC / this.units : 0;
     this.ticksPerNs = base === 10 && exponent > 9 ? 10 ** (exponent - 9) : 0;
     this.binaryDivisor = base === 2 && exponent > 9 ? 2 ** (exponent - 9) : 0;
+    this.decimalExponent = base === 10 && exponent >= 1 && exponent <= 9 ? exponent : 0;
+    this.twoPow = 2 ** this.decimalExponent;
+    this.fivePow = 5 ** this.decimalExponent;
   }
 
   static readonly MICROSECONDS = new TickClock(10, 6, 0);
@@ -52,6 +59,17 @@ export class TickClock {
   set(frame: Frame, hi: number, lo: number): void {
     const ticks = hi * TWO_32 + lo;
     if (ticks >= EXACT_LIMIT) {
+      // Nanosecond counts since 1970 are above 2^53. For 10^-e, divide by 2^e first (a shift, exact) and then by
+      // 5^e: both steps stay below 2^53 until hi reaches 2^(21+e), the year 2514 for nanoseconds. BigInt beyond.
+      const e = this.decimalExponent;
+      if (e !== 0 && hi < 2 ** (21 + e)) {
+        const shifted = hi * 2 ** (32 - e) + Math.floor(lo / this.twoPow);
+        const sec = Math.floor(shifted / this.fivePow);
+        const rem = (shifted - sec * this.fivePow) * this.twoPow + (lo % this.twoPow);
+        frame.timeSec = sec + this.offsetSec;
+        frame.timeNsec = rem * this.nsPerTick;
+        return;
+      }
       this.setBig(frame, hi, lo);
       return;
     }
