@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCapture, type GeneratedCapture } from './generateCapture';
 import { generateLogs, type GeneratedLogs } from './generateLogs';
@@ -206,6 +206,11 @@ async function parentMain(): Promise<void> {
       reuse: { type: 'boolean', default: false },
       /** Also analyze one capture of this size, once, for the memory target (e.g. `--large 4g`). */
       large: { type: 'string' },
+      /**
+       * Exit 1 when a stage failed or analyze found other loops than the generator made (CI: the benchmark still
+       * runs and still finds what it should; its timings are never judged).
+       */
+      check: { type: 'boolean', default: false },
     },
   });
   const size = parseSize(values.size!);
@@ -298,8 +303,19 @@ async function parentMain(): Promise<void> {
     const notesStart = existsSync(values.out!) ? readFileSync(values.out!, 'utf8').indexOf(NOTES_HEADING) : -1;
     // The hand-written notes below the generated part (profiles, what was changed) survive a new run.
     const notes = notesStart >= 0 ? readFileSync(values.out!, 'utf8').slice(notesStart) : '';
+    mkdirSync(dirname(resolve(values.out!)), { recursive: true });
     writeFileSync(values.out!, text + (notes ? '\n' + notes : ''));
     process.stdout.write(text + '\n');
+    if (values.check) {
+      const failed = results.filter((m) => m.error && m.stage !== 'tshark').map((m) => `${m.label} (${m.files.join(', ')}): ${m.error}`);
+      for (const [m, gen] of [[analyzePcap, pcap], [analyzeNg, pcapng], [analyzePcap1, pcap], [analyzeNg1, pcapng]] as const) {
+        if (m.extra?.loops !== gen.loops.length) failed.push(`${m.label} on ${gen.path}: ${m.extra?.loops ?? 'no'} loops found, ${gen.loops.length} generated`);
+      }
+      if (failed.length) {
+        process.stderr.write(`bench --check failed:\n  ${failed.join('\n  ')}\n`);
+        process.exitCode = 1;
+      }
+    }
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
