@@ -17,17 +17,22 @@ export interface LogFields extends Iterable<[string, string]> {
   has(key: string): boolean;
 }
 
-/** Numbers kept per pair: key start, key end (its '='), value start, value end, 1 if quoted. */
+/** Numbers kept per pair: key start, key end (its '='), value start, value end, 0 / 1 / 2: bare / quoted / quoted with escapes. */
 const STRIDE = 5;
+/** Pairs are collected here, then copied at their exact size (no growing array per line); emptied after a huge line. */
+const SCRATCH: number[] = [];
+const SCRATCH_KEPT = 1000;
 
 export class LogfmtFields implements LogFields {
-  private readonly at: number[] = [];
+  private readonly at: number[];
 
   constructor(private readonly text: string) {
     const n = text.length;
     let from = 0;
     // The next backslash at or after `from` (most lines have none: then a quoted value ends at the next '"').
     let backslash = text.indexOf('\\');
+    const at = SCRATCH;
+    let count = 0;
     while (from < n) {
       const eq = text.indexOf('=', from);
       if (eq < 0) break;
@@ -47,15 +52,17 @@ export class LogfmtFields implements LogFields {
         if (backslash >= 0 && close > backslash) close = closingQuote(text, v + 1);
       }
       if (close >= 0) {
-        this.at.push(start, eq, v + 1, close, 1);
+        count = put(at, count, start, eq, v + 1, close, backslash >= 0 && backslash < close ? 2 : 1);
         from = close + 1;
       } else {
         let j = v;
         while (j < n && !isJsSpace(text.charCodeAt(j))) j++;
-        this.at.push(start, eq, v, j, 0);
+        count = put(at, count, start, eq, v, j, 0);
         from = j;
       }
     }
+    this.at = at.slice(0, count);
+    if (count > SCRATCH_KEPT) at.length = 0;
   }
 
   get(key: string): string | undefined {
@@ -89,8 +96,18 @@ export class LogfmtFields implements LogFields {
 
   private value(i: number): string {
     const s = this.text.slice(this.at[i + 2], this.at[i + 3]);
-    return this.at[i + 4] && s.includes('\\') ? s.replace(/\\(.)/g, '$1') : s;
+    return this.at[i + 4] === 2 ? s.replace(/\\(.)/g, '$1') : s;
   }
+}
+
+/** Writes one pair's numbers at `i`; returns where the next pair goes. */
+function put(at: number[], i: number, keyStart: number, eq: number, valueStart: number, valueEnd: number, kind: number): number {
+  at[i] = keyStart;
+  at[i + 1] = eq;
+  at[i + 2] = valueStart;
+  at[i + 3] = valueEnd;
+  at[i + 4] = kind;
+  return i + STRIDE;
 }
 
 export function parseLogfmt(text: string): Map<string, string> {
