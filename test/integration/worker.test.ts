@@ -58,6 +58,9 @@ describe('analysis worker (dist/worker.js + core)', function () {
     const direct = await analyze({ paths: [small] });
     console.log(`      60 MB capture: worker round trip ${workerMs.toFixed(0)} ms, ${progress.length} progress messages`);
     assert.deepEqual(comparable(viaWorker), comparable(direct));
+    // The worker's capture is large enough for a second-stage thread (dist/coreWorker.js, started from inside the
+    // worker); one thread must give the same.
+    assert.deepEqual(comparable(await analyze({ paths: [small], singleThread: true })), comparable(direct));
     assert.ok(viaWorker.loops.length > 0, 'the synthetic capture has loop episodes');
     const captures = progress.filter((p) => p.phase === 'captures');
     assert.ok(captures.length > 0);
