@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeCapture, type CaptureRunResult } from '../../src/core/analyze/captureRun';
-import { secondStageFor } from '../../src/core/analyze/secondStage';
+import { Worker } from 'node:worker_threads';
+import { KindProducer, createKindRing } from '../../src/core/analyze/kindRing';
+import { ThreadStage, secondStageFor } from '../../src/core/analyze/secondStage';
+import type { LoopEpisode } from '../../src/core/model/loops';
 import { classifyInput } from '../../src/core/analyze/inputs';
 
 const ROOT = join(__dirname, '..', '..');
@@ -90,5 +93,24 @@ describe('ladder context and TCP impact in a second thread', () => {
       analyzeCapture(path, cls.kind === 'capture' ? cls.format : '', statSync(path).size, { stallThresholdMs: 200, secondThread: 'on', signal: ctl.signal }),
       (e: Error) => e.name === 'AbortError',
     );
+  });
+
+  it('a second thread that dies costs the impact and context, with a problem saying so, never the loops or a hang', async () => {
+    const episodes = (await run(join(LAB, 'keepalive', 'input', 'core-access.pcapng'), 'off')).episodes;
+    assert.ok(episodes.length > 0);
+    const ring = createKindRing(1000);
+    const producer = new KindProducer(ring, 1000);
+    const stage = new ThreadStage(new Worker('process.exit(3)', { eval: true }), producer);
+    for (let i = 0; i < 9000; i++) producer.push(1);
+    assert.equal(producer.hasRoom(), false);
+    // The ring is full and nobody reads it: the reader's hook must still let it go on once the thread is dead.
+    await stage.beforeRead();
+    const copy = structuredClone(episodes) as LoopEpisode[];
+    const { impact, problems } = await stage.finish(copy);
+    assert.equal(impact.tcpFlows, 0);
+    assert.equal(impact.episodeFlows.length, episodes.length);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!.message, /TCP impact and ladder context not measured: their thread failed \(the thread stopped \(exit code 3\)\); the loops are complete/);
+    assert.deepStrictEqual(copy.map((e) => e.startUs), episodes.map((e) => e.startUs));
   });
 });

@@ -80,7 +80,8 @@ class InThreadStage implements SecondStage {
   dispose(): void {}
 }
 
-class ThreadStage implements SecondStage {
+/** Exported for tests (a thread that dies); use secondStageFor. */
+export class ThreadStage implements SecondStage {
   private failure: string | null = null;
   private reply: SecondStageReply | null = null;
   private readonly ended: Promise<void>;
