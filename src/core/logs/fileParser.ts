@@ -240,8 +240,8 @@ export class LogFileParser {
       } else if (this.set.customNames.size && this.set.customNames.has(rec.format)) {
         rec.kind = 'other';
       } else if (mayStateLatency(head) && REQUEST_LINE.test(head)) {
-        // (Most request lines state no time: asking for a latency word first settles them in one scan.)
-        // A completed request that says how long it took: slow at or above the threshold.
+        // A completed request that says how long it took: slow at or above the threshold. (Most request lines
+        // state no time: asking for a latency word first settles them in one scan.)
         const latency = latencyOf(head);
         if (latency !== undefined && latency >= (this.opts.slowResponseMs ?? DEFAULT_SLOW_RESPONSE_MS)) {
           rec.kind = 'slow-response';

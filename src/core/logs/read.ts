@@ -163,8 +163,8 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
 
   if (st.size === 0) return parser.finish(0);
   // Up to the size it had when opened (a snapshot, as for captures): lines appended meanwhile wait for the next run.
-  // A plain file is read straight into one reused buffer (a stream's machinery and a new buffer per chunk cost
-  // more than the reads); a gzip file goes through a stream and gunzip.
+  // A plain file is read straight into two buffers that take turns (a stream's machinery and a new buffer per
+  // chunk cost more than the reads); a gzip file goes through a stream and gunzip.
   const raw = gzip ? fh.createReadStream({ start: 0, end: st.size - 1, highWaterMark: CHUNK_BYTES, autoClose: false }) : undefined;
   const plain = { bytesRead: 0, ended: false };
   const chunks: AsyncIterable<Buffer> = raw ? raw.pipe(createGunzip()) : fileChunks(fh, st.size, plain);
