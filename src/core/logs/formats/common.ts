@@ -41,6 +41,11 @@ export function isJsSpace(c: number): boolean {
     c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** Holds a character that '.' in a regular expression does not match (four substring searches beat one pattern). */
+export function hasLineTerminator(text: string): boolean {
+  return text.includes('\n') || text.includes('\r') || text.includes('\u2028') || text.includes('\u2029');
+}
+
 /** A literal string as a regular-expression source. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -8,7 +8,7 @@
 import type { FormatContext, LineFormat, LogRecord } from '../types';
 import { scanIsoStamp, stampOf } from '../timestamps';
 import type { Stamp } from '../timestamps';
-import { isJsSpace, severityFromWord } from './common';
+import { hasLineTerminator, isJsSpace, severityFromWord } from './common';
 
 /**
  * A level word first: what /^\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]?:?\s+(.*)$/i
@@ -18,7 +18,6 @@ import { isJsSpace, severityFromWord } from './common';
  * holds no line terminator (what '.' does not match).
  */
 const LEVEL_WORDS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'FATAL', 'CRITICAL', 'SEVERE'];
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 /** Go's standard `log` package and others: `2026/11/24 10:00:01[.123456] message`. */
 const SLASHED = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (.*)$/;
 /** How the lines of the known formats begin: only such a rest is worth parsing again (the hot path of plain ISO logs). */
@@ -64,7 +63,7 @@ export function levelOf(text: string): { level: string; message: string } | unde
   const start = text.charCodeAt(0) === 91 /* [ */ ? 1 : 0;
   let p = start;
   while (isAsciiLetter(text.charCodeAt(p))) p++;
-  const level = LEVEL_WORDS.find((w) => w.length === p - start && sameLetters(text, start, w));
+  const level = levelWordAt(text, start, p);
   if (!level) return undefined;
   if (text.charCodeAt(p) === 93 /* ] */) p++;
   if (text.charCodeAt(p) === 58 /* : */) p++;
@@ -72,7 +71,13 @@ export function levelOf(text: string): { level: string; message: string } | unde
   while (p < text.length && isJsSpace(text.charCodeAt(p))) p++;
   if (p === spaces) return undefined;
   const message = text.slice(p);
-  return LINE_TERMINATOR.test(message) ? undefined : { level, message };
+  return hasLineTerminator(message) ? undefined : { level, message };
+}
+
+/** The word of LEVEL_WORDS that the ASCII letters text[start, end) spell in any case, if any. */
+function levelWordAt(text: string, start: number, end: number): string | undefined {
+  for (const w of LEVEL_WORDS) if (w.length === end - start && sameLetters(text, start, w)) return w;
+  return undefined;
 }
 
 /** The ASCII letters at text[start...] are `upper`'s, in any case. */
