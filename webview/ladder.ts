@@ -6,6 +6,7 @@ import { select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { EpisodeColumns } from './columns';
 import { el, fitCanvas, placeTooltip, setChildren, tooltipLines } from './dom';
+import { ladderMarginUs } from './ladderWindow';
 import { drawBackground, drawIcmpMarks, NO_CONTEXT, type LadderContextStats } from './ladderContextDraw';
 import { drawLadder, timeToX, ttlToY, type LadderDrawStats, type Rect } from './ladderDraw';
 import { lowerBound, nearestPoint, visibleRange } from './lod';
@@ -124,7 +125,7 @@ export class LadderView {
     }
     this.cols = cols;
     if (cols) {
-      const pad = Math.max(1, (cols.episode.endUs - cols.episode.startUs) * 0.02);
+      const pad = ladderMarginUs(cols.episode.startUs, cols.episode.endUs);
       this.baseStartUs = this.startUs = startUs ?? cols.episode.startUs - pad;
       this.baseEndUs = this.endUs = endUs ?? cols.episode.endUs + pad;
     }

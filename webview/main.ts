@@ -21,6 +21,9 @@ export interface DrawnCounts {
   episodes: number;
   multiples: number;
   multiplePoints: number;
+  /** Background-band packets and ICMP marks over all small multiples. */
+  multipleBackground: number;
+  multipleIcmpMarks: number;
   ladderPoints: number;
   ladderMarks: number;
   /** Background packets in the ladder's window and the pixel columns of the band they make. */
@@ -62,6 +65,8 @@ function drawn(): DrawnCounts | null {
     episodes: page.cols.episodes.length,
     multiples: m.drawnEpisodes,
     multiplePoints: m.drawnPoints,
+    multipleBackground: m.drawnBackground,
+    multipleIcmpMarks: m.drawnIcmpMarks,
     ladderPoints: l.stats.points,
     ladderMarks: l.stats.marks,
     ladderBackground: l.contextStats.backgroundPoints,

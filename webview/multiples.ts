@@ -4,7 +4,9 @@
  */
 import type { EpisodeColumns } from './columns';
 import { el, fitCanvas, setChildren } from './dom';
+import { drawBackground, drawIcmpMarks } from './ladderContextDraw';
 import { drawLadder } from './ladderDraw';
+import { ladderMarginUs } from './ladderWindow';
 import type { Palette } from './theme';
 import { formatDuration } from '../src/host/format';
 
@@ -18,6 +20,9 @@ const H = 56;
 export class MultiplesView {
   readonly root = el('section', { class: 'multiples', 'aria-label': 'Loop episodes' });
   drawnEpisodes = 0;
+  /** Background-band packets and ICMP marks drawn over all small ladders (for tests). */
+  drawnBackground = 0;
+  drawnIcmpMarks = 0;
   drawnPoints = 0;
   /** All small ladders of the last render are drawn. */
   complete = false;
@@ -44,6 +49,8 @@ export class MultiplesView {
     this.buttons = [];
     this.drawnEpisodes = 0;
     this.drawnPoints = 0;
+    this.drawnBackground = 0;
+    this.drawnIcmpMarks = 0;
     this.complete = false;
     const generation = ++this.generation;
     const items: HTMLElement[] = [];
@@ -65,10 +72,17 @@ export class MultiplesView {
       fitCanvas(canvas, W, H);
       pending.push(() => {
         const { ctx } = fitCanvas(canvas, W, H);
-        const pad = Math.max(1, (e.endUs - e.startUs) * 0.02);
-        const stats = drawLadder(ctx, c, { x: 0, y: 0, width: W, height: H }, e.startUs - pad, e.endUs + pad, this.palette.directions.slice(0, Math.max(1, e.macPairs.length)), 2);
+        // The same window and layers as the big ladder opens with: the ordinary traffic's band behind, the
+        // staircases, the ICMP time-exceeded marks on the floor.
+        const pad = ladderMarginUs(e.startUs, e.endUs);
+        const rect = { x: 0, y: 0, width: W, height: H };
+        const band = drawBackground(ctx, c, rect, e.startUs - pad, e.endUs + pad, this.palette.ladderBackground);
+        const stats = drawLadder(ctx, c, rect, e.startUs - pad, e.endUs + pad, this.palette.directions.slice(0, Math.max(1, e.macPairs.length)), 2);
+        const marks = drawIcmpMarks(ctx, c, rect, e.startUs - pad, e.endUs + pad, this.palette.icmpMark, 4);
         this.drawnEpisodes++;
         this.drawnPoints += stats.points;
+        this.drawnBackground += band.backgroundPoints;
+        this.drawnIcmpMarks += marks;
       });
     });
     if (episodes.length > MAX_MULTIPLES && !this.root.hidden) {

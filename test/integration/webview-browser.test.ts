@@ -13,6 +13,7 @@ import { analyze } from '../../src/core/analyze';
 import { buildSnapshotHtml, makeNonce } from '../../src/host/webviewHtml';
 import { parseWebviewMessage, reportFiles } from '../../src/shared/webviewProtocol';
 import { readFileSync } from 'node:fs';
+import { ladderMarginUs } from '../../webview/ladderWindow';
 import { join } from 'node:path';
 
 /** Pixels of the ladder canvas in exactly the colour `rgb`. */
@@ -256,8 +257,8 @@ describe('webview in headless Chromium', function () {
       await sendReport(page, report);
       const d = await drawn(page);
       const l = report.loops[0]!;
-      // The ladder opens on the episode with a 2 % margin; count what the Report has inside that window.
-      const pad = Math.max(1, (l.endUs - l.startUs) * 0.02);
+      // The ladder opens on the episode with a margin of context; count what the Report has inside that window.
+      const pad = ladderMarginUs(l.startUs, l.endUs);
       const inView = (t: number): boolean => t >= l.startUs - pad && t <= l.endUs + pad;
       const marks = l.icmpMarks!.timeUs.filter(inView).length;
       const band = l.background!.timeUs.filter(inView).length;
@@ -270,6 +271,13 @@ describe('webview in headless Chromium', function () {
       const legend = await page.locator('.ladder .legend').innerText();
       assert.match(legend, new RegExp(`ICMP time-exceeded \\(${l.icmpMarks!.timeUs.length}\\)`));
       assert.match(legend, /other traffic to these destinations/);
+      // The small multiples (one per episode, when there are several) draw the same layers in the same windows.
+      if (report.loops.length > 1) {
+        const within = (e: typeof l, ts: number[]): number => ts.filter((t) => t >= e.startUs - ladderMarginUs(e.startUs, e.endUs) && t <= e.endUs + ladderMarginUs(e.startUs, e.endUs)).length;
+        assert.equal(d.multipleBackground, report.loops.reduce((n, e) => n + within(e, e.background?.timeUs ?? []), 0));
+        assert.equal(d.multipleIcmpMarks, report.loops.reduce((n, e) => n + within(e, e.icmpMarks?.timeUs ?? []), 0));
+        assert.ok(d.multipleBackground > 0);
+      }
       assert.deepEqual(errors, []);
       await page.close();
     });
