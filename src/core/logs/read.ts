@@ -106,35 +106,6 @@ async function openLogFile(path: string): Promise<FileHandle> {
   return fh;
 }
 
-const CHUNK_BYTES = 256 * 1024;
-
-/**
- * A plain file's first `size` bytes in chunks. Two buffers take turns: the next chunk is read into one while the
- * caller splits the other (it is done with a chunk before it asks for the next). `state.ended` says the reads
- * reached the end (of `size`, or of a file that shrank).
- */
-async function* fileChunks(fh: FileHandle, size: number, state: { bytesRead: number; ended: boolean }): AsyncGenerator<Buffer> {
-  const n = Math.min(CHUNK_BYTES, size);
-  const buffers = [Buffer.allocUnsafe(n), Buffer.allocUnsafe(n)];
-  const readAt = (i: number, position: number): Promise<{ bytesRead: number }> => {
-    const p = fh.read(buffers[i], 0, Math.min(n, size - position), position);
-    // If the caller stops early, the read still under way must not become an unhandled rejection.
-    p.catch(() => undefined);
-    return p;
-  };
-  let turn = 0;
-  let next: Promise<{ bytesRead: number }> | undefined = readAt(turn, 0);
-  while (next) {
-    const { bytesRead } = await next;
-    if (bytesRead === 0) break;
-    state.bytesRead += bytesRead;
-    next = state.bytesRead < size ? readAt(1 - turn, state.bytesRead) : undefined;
-    yield buffers[turn].subarray(0, bytesRead);
-    turn = 1 - turn;
-  }
-  state.ended = true;
-}
-
 export async function readLogFile(path: string, opts: LogReadOptions = {}): Promise<LogReadResult> {
   const fh = await openLogFile(path);
   try {
@@ -163,12 +134,8 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
 
   if (st.size === 0) return parser.finish(0);
   // Up to the size it had when opened (a snapshot, as for captures): lines appended meanwhile wait for the next run.
-  // A plain file is read straight into two buffers that take turns (a stream's machinery and a new buffer per
-  // chunk cost more than the reads); a gzip file goes through a stream and gunzip.
-  const raw = gzip ? fh.createReadStream({ start: 0, end: st.size - 1, highWaterMark: CHUNK_BYTES, autoClose: false }) : undefined;
-  const plain = { bytesRead: 0, ended: false };
-  const chunks: AsyncIterable<Buffer> = raw ? raw.pipe(createGunzip()) : fileChunks(fh, st.size, plain);
-  const bytesRead = (): number => (raw ? raw.bytesRead : plain.bytesRead);
+  const raw = fh.createReadStream({ start: 0, end: st.size - 1, highWaterMark: 256 * 1024, autoClose: false });
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
   let lineNo = 0;
   let lineStart = 0; // byte offset (in the decompressed text) of the current line
   let carry: Buffer[] = [];
@@ -194,7 +161,7 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
   };
 
   try {
-    for await (const chunk of chunks) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) throw abortError();
       let pos = 0;
       // The chunk's next NUL byte: lines are checked against it rather than searched one by one (NULs are rare).
@@ -213,8 +180,7 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
           carryLen = 0;
           skipping = nl < 0;
         } else if (nl < 0) {
-          // A copy: the chunk's buffer is read into again.
-          carry.push(Buffer.from(chunk.subarray(pos, end)));
+          carry.push(chunk.subarray(pos, end));
           carryLen += end - pos;
         } else if (carryLen) {
           const joined = Buffer.concat([...carry, chunk.subarray(pos, end)]);
@@ -227,7 +193,7 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
         }
         pos = end + 1;
       }
-      done = bytesRead();
+      done = raw.bytesRead;
       if (opts.onProgress && done - lastProgress >= 1 << 20) {
         lastProgress = done;
         opts.onProgress(Math.min(done, st.size), st.size);
@@ -242,10 +208,10 @@ async function readOpenLogFile(fh: FileHandle, path: string, opts: LogReadOption
     emit(rest.toString('utf8'), rest.length, rest.includes(0));
   }
   // The read reached the end of the file before the size it had when opened: someone truncated it meanwhile.
-  if ((raw ? raw.readableEnded : plain.ended) && bytesRead() < st.size) {
-    parser.problem('warning', `file shrank while reading: it was ${st.size} bytes when opened but ends at byte ${bytesRead()}`, lineNo);
+  if (raw.readableEnded && raw.bytesRead < st.size) {
+    parser.problem('warning', `file shrank while reading: it was ${st.size} bytes when opened but ends at byte ${raw.bytesRead}`, lineNo);
   }
-  raw?.destroy();
+  raw.destroy();
   if (undecodable > 1) parser.problem('warning', `${undecodable} lines with NUL bytes skipped, the first at line ${firstUndecodable}`);
   opts.onProgress?.(st.size, st.size);
   return parser.finish(st.size);
