@@ -61,13 +61,17 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   // Bytes done = files skipped + captures so far + each log's own count (logs may be read meanwhile).
   const logBytes = texts.map(() => 0);
   let captureBytes = bytesDone;
+  // While captures are analysed, logs read meanwhile only move the byte count: the phase stays 'captures' (a phase
+  // change is always passed on at once, so alternating phases would flood the progress channel).
+  let captureNow: string | null = captureFiles[0]?.file.path ?? null;
   const logRequests = texts.map((file) => ({ path: file.path, sizeBytes: file.sizeBytes, options: logOptionsFor(request, file.path) }));
   const startLogs = (): Promise<LogFileOutcome[]> => readLogFiles(logRequests, {
     ...(signal ? { signal } : {}),
     onProgress: (i, read) => {
       logBytes[i] = Math.min(read, texts[i]!.sizeBytes);
       bytesDone = captureBytes + logBytes.reduce((n, b) => n + b, 0);
-      progress('logs', texts[i]!.path);
+      if (captureNow !== null) progress('captures', captureNow);
+      else progress('logs', texts[i]!.path);
     },
   });
   let logsRun: Promise<LogFileOutcome[]> | null = null;
@@ -81,6 +85,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   for (const { file, format, slot } of captureFiles) {
     signal?.throwIfAborted();
     const before = captureBytes;
+    captureNow = file.path;
     progress('captures', file.path);
     const result = await analyzeCapture(file.path, format, file.sizeBytes, {
       ...(signal ? { signal } : {}),
@@ -97,6 +102,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     captures.push(result);
     fileInputs[slot] = result.summary;
   }
+  captureNow = null;
   for (const input of fileInputs) if (input) inputs.push(input);
 
   const logsRead = logsRun ?? startLogs();
