@@ -6,9 +6,10 @@
  *
  * Laid out for the memory system. Nearly every packet of a capture is new to the table, and the table (tens of
  * MB) fits in no cache, so the benchmark's profile showed the detector waiting on memory: one cache and TLB miss
- * per field array touched. Now each bucket is one 704-byte block: its lookup and victim data first (8 keys
- * (h1, h2), 8 last-seen times, 8 stream ids: three cache lines), then one 64-byte record per slot for the rest of
- * its staircase. A new packet touches one block (one page) instead of thirteen arrays.
+ * per field array touched. Now each bucket is one 768-byte block: its hot part first (8 keys (h1, h2), 8 last-seen
+ * times, 8 stream ids and 8 first sightings (TTL, direction, frame): four cache lines), then one 64-byte record per
+ * slot for the rest of its staircase. A new packet touches the hot lines of one block only: its record is written
+ * when a second sighting comes (rare: only repeats do), which saved a cache-line write per packet.
  */
 
 const WAYS = 8;
@@ -21,12 +22,17 @@ const EMPTY = 0;
 const STREAM_BIAS = 2;
 
 // A block in 32-bit words: [0, 16) keys h1/h2 interleaved, [16, 32) last-seen times (8 float64), [32, 40) stream
-// words (see STREAM_BIAS), [40, 48) unused, then from word 48 the slots' records of 16 words (64 bytes) each.
-const BLOCK_WORDS = 48 + WAYS * 16;
+// words (see STREAM_BIAS), [40, 48) first sightings (TTL in bits 0-7, "record written" in bit 8, direction from bit
+// 9), [48, 64) first frames (8 float64), then from word 64 the slots' records of 16 words (64 bytes) each.
+const BLOCK_WORDS = 64 + WAYS * 16;
 const BLOCK_F64 = BLOCK_WORDS / 2;
 const LAST_US_F64 = 8;
 const STREAM_WORD = 32;
-const RECORD_WORD = 48;
+const FIRST_WORD = 40;
+const FIRST_FRAME_F64 = 24;
+const RECORD_WORD = 64;
+const HAS_RECORD = 0x100;
+const DIR_SHIFT = 9;
 // Inside a record: float64 0 first time, 1 first frame, 2 last frame; int32 6 first direction, 7 last direction;
 // uint16 16 sighting count; uint8 34 first TTL, 35 last TTL.
 const R_FIRST_US = 0;
@@ -102,21 +108,30 @@ export class ReplicaTable {
     this.u32[k + 2 * w + 1] = h2;
     this.i32[k + STREAM_WORD + w] = NO_STREAM + STREAM_BIAS;
     this.f64[k / 2 + LAST_US_F64 + w] = timeUs;
-    const r = recordWord(slot);
-    this.f64[r / 2 + R_FIRST_US] = timeUs;
-    this.f64[r / 2 + R_FIRST_FRAME] = frame;
-    this.f64[r / 2 + R_LAST_FRAME] = frame;
-    this.i32[r + R_FIRST_DIR] = dir;
-    this.i32[r + R_LAST_DIR] = dir;
-    this.u16[r * 2 + R_COUNT] = 1;
-    this.u8[r * 4 + R_FIRST_TTL] = ttl;
-    this.u8[r * 4 + R_LAST_TTL] = ttl;
+    // The record stays unwritten: a single sighting lives in the hot lines (its time is the last-seen time).
+    this.u32[k + FIRST_WORD + w] = (ttl & 0xff) | (dir << DIR_SHIFT);
+    this.f64[k / 2 + FIRST_FRAME_F64 + w] = frame;
   }
 
   /** Appends a lower-TTL sighting to the staircase in `slot`. */
   extend(slot: number, timeUs: number, ttl: number, frame: number, dir: number): void {
-    this.setLastUs(slot, timeUs);
     const r = recordWord(slot);
+    const k = blockWord(slot);
+    const w = slot & (WAYS - 1);
+    const first = this.u32[k + FIRST_WORD + w]!;
+    if ((first & HAS_RECORD) === 0) {
+      // The second sighting: the record starts from the first one, kept in the hot lines until now.
+      const firstTtl = first & 0xff;
+      const firstDir = first >>> DIR_SHIFT;
+      const firstFrame = this.f64[k / 2 + FIRST_FRAME_F64 + w]!;
+      this.f64[r / 2 + R_FIRST_US] = this.lastUs(slot);
+      this.f64[r / 2 + R_FIRST_FRAME] = firstFrame;
+      this.i32[r + R_FIRST_DIR] = firstDir;
+      this.u8[r * 4 + R_FIRST_TTL] = firstTtl;
+      this.u16[r * 2 + R_COUNT] = 1;
+      this.u32[k + FIRST_WORD + w] = first | HAS_RECORD;
+    }
+    this.setLastUs(slot, timeUs);
     this.u8[r * 4 + R_LAST_TTL] = ttl;
     this.f64[r / 2 + R_LAST_FRAME] = frame;
     this.i32[r + R_LAST_DIR] = dir;
@@ -149,37 +164,51 @@ export class ReplicaTable {
     this.f64[blockWord(slot) / 2 + LAST_US_F64 + (slot & (WAYS - 1))] = timeUs;
   }
 
+  /** The slot's first-sighting word (TTL, "record written", direction). */
+  private firstWord(slot: number): number {
+    return this.u32[blockWord(slot) + FIRST_WORD + (slot & (WAYS - 1))]!;
+  }
+
+  /** The first sighting's frame, kept in the hot lines. */
+  private hotFrame(slot: number): number {
+    return this.f64[blockWord(slot) / 2 + FIRST_FRAME_F64 + (slot & (WAYS - 1))]!;
+  }
+
   /** Sightings in the current TTL staircase. */
   count(slot: number): number {
-    return this.u16[recordWord(slot) * 2 + R_COUNT]!;
+    return this.firstWord(slot) & HAS_RECORD ? this.u16[recordWord(slot) * 2 + R_COUNT]! : 1;
   }
 
   firstUs(slot: number): number {
-    return this.f64[recordWord(slot) / 2 + R_FIRST_US]!;
+    return this.firstWord(slot) & HAS_RECORD ? this.f64[recordWord(slot) / 2 + R_FIRST_US]! : this.lastUs(slot);
   }
 
   firstFrame(slot: number): number {
-    return this.f64[recordWord(slot) / 2 + R_FIRST_FRAME]!;
+    return this.firstWord(slot) & HAS_RECORD ? this.f64[recordWord(slot) / 2 + R_FIRST_FRAME]! : this.hotFrame(slot);
   }
 
   lastFrame(slot: number): number {
-    return this.f64[recordWord(slot) / 2 + R_LAST_FRAME]!;
+    return this.firstWord(slot) & HAS_RECORD ? this.f64[recordWord(slot) / 2 + R_LAST_FRAME]! : this.hotFrame(slot);
   }
 
   firstDir(slot: number): number {
-    return this.i32[recordWord(slot) + R_FIRST_DIR]!;
+    const first = this.firstWord(slot);
+    return first & HAS_RECORD ? this.i32[recordWord(slot) + R_FIRST_DIR]! : first >>> DIR_SHIFT;
   }
 
   lastDir(slot: number): number {
-    return this.i32[recordWord(slot) + R_LAST_DIR]!;
+    const first = this.firstWord(slot);
+    return first & HAS_RECORD ? this.i32[recordWord(slot) + R_LAST_DIR]! : first >>> DIR_SHIFT;
   }
 
   firstTtl(slot: number): number {
-    return this.u8[recordWord(slot) * 4 + R_FIRST_TTL]!;
+    const first = this.firstWord(slot);
+    return first & HAS_RECORD ? this.u8[recordWord(slot) * 4 + R_FIRST_TTL]! : first & 0xff;
   }
 
   lastTtl(slot: number): number {
-    return this.u8[recordWord(slot) * 4 + R_LAST_TTL]!;
+    const first = this.firstWord(slot);
+    return first & HAS_RECORD ? this.u8[recordWord(slot) * 4 + R_LAST_TTL]! : first & 0xff;
   }
 }
 
