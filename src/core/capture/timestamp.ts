@@ -26,6 +26,9 @@ export class TickClock {
   private readonly decimalExponent: number;
   private readonly twoPow: number;
   private readonly fivePow: number;
+  /** 2^(21+e): below it the split below stays exact; 2^(32-e): the high word's weight after dividing by 2^e. */
+  private readonly hiLimit: number;
+  private readonly hiScale: number;
 
   private constructor(base: 2 | 10, exponent: number, private readonly offsetSec: number) {
     this.label = `${base}^-${exponent}`;
@@ -37,6 +40,8 @@ export class TickClock {
     this.decimalExponent = base === 10 && exponent >= 1 && exponent <= 9 ? exponent : 0;
     this.twoPow = 2 ** this.decimalExponent;
     this.fivePow = 5 ** this.decimalExponent;
+    this.hiLimit = 2 ** (21 + this.decimalExponent);
+    this.hiScale = 2 ** (32 - this.decimalExponent);
   }
 
   static readonly MICROSECONDS = new TickClock(10, 6, 0);
@@ -62,10 +67,11 @@ export class TickClock {
       // Nanosecond counts since 1970 are above 2^53. For 10^-e, divide by 2^e first (a shift, exact) and then by
       // 5^e: both steps stay below 2^53 until hi reaches 2^(21+e), the year 2514 for nanoseconds. BigInt beyond.
       const e = this.decimalExponent;
-      if (e !== 0 && hi < 2 ** (21 + e)) {
-        const shifted = hi * 2 ** (32 - e) + Math.floor(lo / this.twoPow);
+      if (e !== 0 && hi < this.hiLimit) {
+        // lo is a uint32 and e <= 9: the shift and the mask are the exact quotient and remainder by 2^e.
+        const shifted = hi * this.hiScale + (lo >>> e);
         const sec = Math.floor(shifted / this.fivePow);
-        const rem = (shifted - sec * this.fivePow) * this.twoPow + (lo % this.twoPow);
+        const rem = (shifted - sec * this.fivePow) * this.twoPow + (lo & (this.twoPow - 1));
         frame.timeSec = sec + this.offsetSec;
         frame.timeNsec = rem * this.nsPerTick;
         return;
