@@ -3,7 +3,8 @@
  * says where each is documented): every event with its kind, its UTC instant and the fields the correlator uses.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLogFile } from '../../../src/core/logs/read';
 import type { LogReadOptions } from '../../../src/core/logs/read';
@@ -102,6 +103,36 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       assert.equal(r.summary.problems.length, 1);
       assert.match(r.summary.problems[0].message, /without any usable time/);
       assert.equal(r.summary.problems[0].line, 72);
+    });
+
+    it('kubectl get events --watch -o json (objects one after the other, also wrapped by --output-watch-events): the same events as the List', async () => {
+      const list = JSON.parse(readFileSync(join(dir, 'events.json'), 'utf8')) as { items: object[] };
+      const fromList = (await readLogFile(join(dir, 'events.json'), REF)).events;
+      const tmp = mkdtempSync(join(tmpdir(), 'il-watch-'));
+      try {
+        for (const [name, items] of [
+          ['watch.json', list.items],
+          ['watch-events.json', list.items.map((object, i) => ({ type: i ? 'MODIFIED' : 'ADDED', object }))],
+        ] as const) {
+          const text = items.map((o) => JSON.stringify(o, null, 4)).join('\n') + '\n';
+          writeFileSync(join(tmp, name), text);
+          const r = await readLogFile(join(tmp, name), REF);
+          assert.equal(r.summary.format, 'kubectl-events', name);
+          const strip = (e: LogEvent): unknown => [e.kind, e.time, e.count, e.lastTime, e.pod, e.container, e.host, e.message];
+          assert.deepEqual(r.events.map(strip), fromList.map(strip), name);
+          // Each event points at the line where its object (or its wrapper) opens, and that line's first byte.
+          const lines = text.split('\n');
+          const starts = [0];
+          for (const l of lines) starts.push(starts.at(-1)! + Buffer.byteLength(l) + 1);
+          for (const e of r.events) {
+            assert.match(lines[e.source.line - 1]!, /^\s*(?:\{|"object": \{)$/, `${name}: line ${e.source.line}`);
+            assert.equal(e.source.byteOffset, starts[e.source.line - 1]);
+          }
+          assert.equal(r.summary.problems.length, 1, `${name}: the Event without a time, as in the List`);
+        }
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
     });
 
     it('kubectl get events -o yaml: BackOff and repeated Started are container restarts', async () => {

@@ -1,5 +1,6 @@
 /**
- * `kubectl get events -o json` / `-o yaml`: a whole document (a List of Events, or one Event), not lines.
+ * `kubectl get events -o json` / `-o yaml`: a whole document (a List of Events, or one Event), not lines; and
+ * `kubectl get events --watch -o json`, which prints one Event object after the other with nothing between them.
  * Parsed with the `yaml` package (JSON is YAML 1.2), which also gives each item's position for line numbers.
  *
  * Time of an Event: eventTime (µs precision, events.k8s.io) or firstTimestamp, else lastTimestamp, else
@@ -34,8 +35,60 @@ export function looksLikeKubeDocument(firstLine: string): boolean {
   return t === '{' || t === '---' || /^(?:apiVersion|items|kind):/.test(t) || /^"(?:apiVersion|items|kind)":/.test(t);
 }
 
+/**
+ * Where each object of a stream of JSON objects written one after the other (`--watch -o json`) starts and ends, or
+ * undefined when the text is not two or more such objects (then it is one document, JSON or YAML). A scan of the
+ * braces outside strings: YAML and JSON.parse both refuse objects side by side without a separator.
+ */
+export function jsonObjectStream(source: string): { start: number; end: number }[] | undefined {
+  const out: { start: number; end: number }[] = [];
+  let i = 0;
+  const n = source.length;
+  for (;;) {
+    while (i < n && /\s/.test(source[i]!)) i++;
+    if (i >= n) break;
+    if (source[i] !== '{') return undefined;
+    const start = i;
+    let depth = 0;
+    let inString = false;
+    for (; i < n; i++) {
+      const c = source.charCodeAt(i);
+      if (inString) {
+        if (c === 0x5c) i++; // backslash: the next character is escaped
+        else if (c === 0x22) inString = false;
+      } else if (c === 0x22) inString = true;
+      else if (c === 0x7b) depth++;
+      else if (c === 0x7d && --depth === 0) break;
+    }
+    if (i >= n) return undefined; // an object cut short: read as one document, which reports it
+    out.push({ start, end: ++i });
+  }
+  return out.length >= 2 ? out : undefined;
+}
+
 /** Returns undefined when the text is not a document of Events (the caller then reads it as lines). */
 export function parseEventsDocument(source: string): EventsDocument | undefined {
+  const out: EventsDocument = { records: [], problems: [] };
+  const byteOffsetOf = byteOffsets(source);
+  const parts = jsonObjectStream(source) ?? [{ start: 0, end: source.length }];
+  let sawEvents = false;
+  // Line numbers of each part: lines before it, counted once as the parts go by.
+  let linesBefore = 0;
+  let counted = 0;
+  for (const part of parts) {
+    for (; counted < part.start; counted++) if (source.charCodeAt(counted) === 10) linesBefore++;
+    const got = parsePart(source.slice(part.start, part.end), part.start, linesBefore, byteOffsetOf, out);
+    if (got === undefined) return undefined;
+    sawEvents ||= got;
+  }
+  return sawEvents || out.records.length ? out : undefined;
+}
+
+/**
+ * One document (or one object of a stream) starting at character `start` of the file, after `linesBefore` lines:
+ * its Events go to `out`. Returns whether it held Events, or undefined when it cannot be parsed at all.
+ */
+function parsePart(source: string, start: number, linesBefore: number, byteOffsetOf: (charOffset: number) => number, out: EventsDocument): boolean | undefined {
   const lineCounter = new LineCounter();
   let docs;
   try {
@@ -44,23 +97,23 @@ export function parseEventsDocument(source: string): EventsDocument | undefined 
     return undefined;
   }
   if (!Array.isArray(docs)) return undefined;
-  const out: EventsDocument = { records: [], problems: [] };
-  const byteOffsetOf = byteOffsets(source);
   let sawEvents = false;
   for (const doc of docs) {
-    for (const e of doc.errors) out.problems.push({ line: lineCounter.linePos(e.pos[0]).line, message: `YAML/JSON: ${e.message.split('\n')[0]}` });
+    for (const e of doc.errors) out.problems.push({ line: linesBefore + lineCounter.linePos(e.pos[0]).line, message: `YAML/JSON: ${e.message.split('\n')[0]}` });
     const root = doc.contents;
     if (!isMap(root)) continue;
     const items = root.get('items', true);
     const nodes: Node[] = isSeq(items) ? (items.items as Node[]) : [root as Node];
     for (const node of nodes) {
-      const ev = obj(node?.toJSON?.());
+      const raw = obj(node?.toJSON?.());
+      // `--watch --output-watch-events` wraps each Event: { "type": "ADDED", "object": { ...the Event... } }.
+      const ev = raw && typeof raw.type === 'string' && obj(raw.object) ? obj(raw.object) : raw;
       if (!ev || (ev.kind !== 'Event' && !('involvedObject' in ev) && !('regarding' in ev))) continue;
       sawEvents = true;
       const pos = lineCounter.linePos(node.range?.[0] ?? 0);
-      const line = pos.line;
+      const line = linesBefore + pos.line;
       // The line's start, not the item's first character (a YAML item starts after "- ").
-      const offset = (node.range?.[0] ?? 0) - (pos.col - 1);
+      const offset = start + (node.range?.[0] ?? 0) - (pos.col - 1);
       const rec = recordOf(ev);
       if (!rec) {
         out.problems.push({ line, message: 'Event without any usable time (eventTime, firstTimestamp, lastTimestamp, creationTimestamp all null)' });
@@ -71,7 +124,7 @@ export function parseEventsDocument(source: string): EventsDocument | undefined 
       out.records.push(rec);
     }
   }
-  return sawEvents || out.records.length ? out : undefined;
+  return sawEvents;
 }
 
 function recordOf(ev: Obj): LogRecord | undefined {
