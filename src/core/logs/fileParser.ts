@@ -148,12 +148,29 @@ export class LogFileParser {
     this.ctx.byteOffset = byteOffset;
     let result: ReturnType<LineFormat['parse']>;
     let by: LineFormat | undefined;
-    if (this.last) {
+    // The user's own formats come first on every line: the format of the previous line is tried before the others
+    // only when it is one of theirs (else a built-in format that read one odd line would take over the lines the
+    // user described too).
+    const users = this.set.userFormats;
+    let usersTried = false;
+    if (users > 0 && this.last !== undefined && this.set.formats.indexOf(this.last) >= users) {
+      usersTried = true;
+      for (let i = 0; i < users; i++) {
+        const f = this.set.formats[i]!;
+        result = f.parse(text, this.ctx);
+        if (result !== undefined) {
+          by = f;
+          break;
+        }
+      }
+    }
+    if (by === undefined && this.last) {
       result = this.last.parse(text, this.ctx);
       if (result !== undefined) by = this.last;
     }
     if (by === undefined) {
-      for (const f of this.set.formats) {
+      for (let i = usersTried ? users : 0; i < this.set.formats.length; i++) {
+        const f = this.set.formats[i]!;
         if (f === this.last) continue;
         result = f.parse(text, this.ctx);
         if (result !== undefined) {

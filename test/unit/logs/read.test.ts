@@ -140,6 +140,23 @@ describe('logs/read', () => {
     assert.deepEqual(r.events.map((e) => [e.kind, e.severity]), [['bgp-peer-down', 'info'], ['bgp-peer-up', 'info']]);
   });
 
+  it('a custom format keeps its lines after a line only a built-in format reads (the user\'s formats come first on every line)', () => {
+    // ISO-stamped lines: the built-in ISO format reads them too. The second line does not fit the user's pattern.
+    const lines = [
+      '2026-11-24T10:00:01Z node-7 payments upstream=10.244.3.5 took=3500 slow call',
+      '2026-11-24T10:00:02Z ERROR something else entirely: connection refused',
+      '2026-11-24T10:00:03Z node-7 payments upstream=10.244.3.6 took=4200 slow call',
+    ];
+    const r = parseLogLines(lines, 'x', {
+      customFormats: [{ name: 'payments', pattern: String.raw`^(?<time>\S+) (?<host>node-\d+) payments upstream=(?<peer>\S+) took=(?<latency>\d+) (?<msg>.*)$` }],
+    });
+    assert.deepEqual(r.events.map((e) => [e.source.line, e.source.format, e.peer ?? null]), [
+      [1, 'payments', '10.244.3.5'],
+      [2, 'iso', null],
+      [3, 'payments', '10.244.3.6'],
+    ]);
+  });
+
   it('reports a custom format without a time group, naming it, and reads the file without it', () => {
     const r = parseLogLines([FRR_DOWN], 'x', { customFormats: [{ name: 'mine', pattern: '^(?<msg>.*)$' }] });
     assert.equal(r.events.length, 1);

@@ -23,6 +23,8 @@ export interface FormatSet {
   formats: LineFormat[];
   /** Names of the user's formats: their matches are events even when no rule knows the message. */
   customNames: Set<string>;
+  /** The user's formats are the first this many of `formats`. */
+  userFormats: number;
 }
 
 /** `wrapped`: formats for a line found inside another (CRI, Docker, kubectl --timestamps): no wrappers, no multi-line state. */
@@ -35,5 +37,5 @@ export function createFormats(custom: CustomLogFormat[] = [], slowResponseMs?: n
   const formats = wrapped
     ? [...user, ...common, createIsoFormat()]
     : [...user, createThrottlingFormat(), createCriFormat(), ...common, createDescribeFormat(), createEventsTableFormat(), createIsoFormat()];
-  return { formats, customNames: new Set(custom.map((c) => c.name)) };
+  return { formats, customNames: new Set(custom.map((c) => c.name)), userFormats: user.length };
 }
