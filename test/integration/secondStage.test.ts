@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeCapture, type CaptureRunResult } from '../../src/core/analyze/captureRun';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { KindProducer, createKindRing } from '../../src/core/analyze/kindRing';
+import { OpProducer, createOpRing } from '../../src/core/analyze/opRing';
 import { ThreadStage, secondStageFor } from '../../src/core/analyze/secondStage';
 import type { LoopEpisode } from '../../src/core/model/loops';
 import { classifyInput } from '../../src/core/analyze/inputs';
@@ -100,11 +101,15 @@ describe('ladder context and TCP impact in a second thread', () => {
     assert.ok(episodes.length > 0);
     const ring = createKindRing(1000);
     const producer = new KindProducer(ring, 1000);
-    const stage = new ThreadStage(new Worker('process.exit(3)', { eval: true }), producer);
+    const stage = new ThreadStage(new Worker('process.exit(3)', { eval: true }), producer, new OpProducer(createOpRing()), new MessageChannel().port1);
+    const buffer = stage.alloc(4096);
+    stage.parsing(buffer, 0, 100, 0);
+    assert.equal(stage.isFree(buffer), false, 'a buffer the thread has not parsed yet is not free');
     for (let i = 0; i < 9000; i++) producer.push(1);
     assert.equal(producer.hasRoom(), false);
     // The ring is full and nobody reads it: the reader's hook must still let it go on once the thread is dead.
     await stage.beforeRead();
+    await stage.whenFree(buffer);
     const copy = structuredClone(episodes) as LoopEpisode[];
     const { impact, problems } = await stage.finish(copy);
     assert.equal(impact.tcpFlows, 0);

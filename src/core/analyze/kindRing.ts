@@ -8,13 +8,8 @@
  * The producer never blocks: it may only run ahead by RING - room(), which the reader's `beforeRead` hook
  * checks asynchronously before every chunk (so a follower that died cannot hang the producer's thread).
  */
-const PRODUCED = 0;
-const CONSUMED = 1;
-const STATE = 2;
-/** 1 while the follower sleeps on PRODUCED. */
-const WAITING = 3;
-const RUNNING = 0;
-const DONE = 1;
+import { CONSUMED, PRODUCED, close, createControl, publish, waitPublished } from './ringControl';
+
 const PUBLISH_EVERY = 8192;
 const REPORT_EVERY = 1024;
 
@@ -33,7 +28,7 @@ function pow2(n: number): number {
 export function createKindRing(maxFramesPerChunk: number): KindRingBuffers {
   // Room for four chunks of the smallest possible records: the producer reads one chunk ahead of the one it parses.
   // At least two publications, so that the check in push() (one publication at a time) can hold.
-  return { control: new SharedArrayBuffer(16), kinds: new SharedArrayBuffer(pow2(Math.max(4 * maxFramesPerChunk, 2 * PUBLISH_EVERY))) };
+  return { control: createControl(), kinds: new SharedArrayBuffer(pow2(Math.max(4 * maxFramesPerChunk, 2 * PUBLISH_EVERY))) };
 }
 
 export class KindProducer {
@@ -69,16 +64,19 @@ export class KindProducer {
     return this.next - Atomics.load(this.control, CONSUMED) + 2 * this.maxFramesPerChunk + PUBLISH_EVERY <= this.kinds.length;
   }
 
+  /** Shows the follower every kind pushed so far (before waiting for it to catch up). */
+  flush(): void {
+    this.publish();
+  }
+
   /** Every frame has been pushed: the follower may finish. */
   close(): void {
     this.publish();
-    Atomics.store(this.control, STATE, DONE);
-    Atomics.notify(this.control, PRODUCED);
+    close(this.control);
   }
 
   private publish(): void {
-    Atomics.store(this.control, PRODUCED, this.next);
-    if (Atomics.load(this.control, WAITING) !== 0) Atomics.notify(this.control, PRODUCED);
+    publish(this.control, this.next);
   }
 }
 
@@ -110,21 +108,7 @@ export class KindFollower {
   }
 
   private waitFor(n: number): boolean {
-    for (;;) {
-      const p = Atomics.load(this.control, PRODUCED);
-      if (p >= n) {
-        this.available = p;
-        return true;
-      }
-      if (Atomics.load(this.control, STATE) !== RUNNING) {
-        this.available = Atomics.load(this.control, PRODUCED);
-        return this.available >= n;
-      }
-      // WAITING is set before PRODUCED is read again (sequentially consistent): a publication either shows in
-      // that read or sees the flag and wakes us; the timeout is only a backstop.
-      Atomics.store(this.control, WAITING, 1);
-      if (Atomics.load(this.control, PRODUCED) === p) Atomics.wait(this.control, PRODUCED, p, 1000);
-      Atomics.store(this.control, WAITING, 0);
-    }
+    this.available = waitPublished(this.control, n);
+    return this.available >= n;
   }
 }

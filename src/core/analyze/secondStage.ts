@@ -7,7 +7,9 @@
  * ring in shared memory (kindRing.ts): both cores work, and the results are those of one thread (the tests
  * compare the two on real captures).
  */
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { CaptureBuffers } from '../capture/open';
+import type { ParserMirror } from '../capture/mirror';
 import type { Frame } from '../capture/types';
 import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from '../capture/limits';
 import type { DecodedPacket } from '../decode/types';
@@ -17,8 +19,9 @@ import { SightingKind } from '../detect/loops';
 import type { LoopEpisode } from '../model/loops';
 import type { InputProblem } from '../model/report';
 import { startCoreWorker } from '../parallel/startWorker';
-import type { SecondStageFinish, SecondStageJob, SecondStageReply } from './secondStageThread';
+import type { SecondStageFinish, SecondStageJob, SecondStageReply, SharedBufferMessage } from './secondStageThread';
 import { KindProducer, createKindRing } from './kindRing';
+import { OpProducer, ParserOp, createOpRing } from './opRing';
 
 /** 'auto': a second thread for plain (not gzip) captures of at least SECOND_THREAD_MIN_BYTES; 'on': for any plain capture. */
 export type SecondStageThreading = 'auto' | 'on' | 'off';
@@ -27,13 +30,18 @@ export type SecondStageThreading = 'auto' | 'on' | 'off';
 export const SECOND_THREAD_MIN_BYTES = 32 << 20;
 /** Frames the reader can deliver from one chunk: the chunk plus the unfinished record carried in front of it, 16-byte records at the least. */
 const MAX_FRAMES_PER_CHUNK = Math.ceil((DEFAULT_CHUNK_BYTES + MAX_RECORD_STANDARD) / 16) + 1;
-const ROOM_POLL_MS = 2;
+const ROOM_POLL_MS = 1;
+/** Buffer ids go through a float64 field; the reader needs a handful (its pool, a window grown for a huge record). */
+const MAX_SHARED_BUFFERS = 1024;
 
 /** What the second stage reads of an episode, and what it fills in. */
 export type StageEpisode = EpisodeWindow & ContextEpisode;
 export type StageEpisodeResult = Pick<LoopEpisode, 'impact' | 'background' | 'icmpMarks'>;
 
 export interface SecondStage {
+  /** Where the reader must read into (shared with the second thread), and who hears its parser calls; none: its own. */
+  readonly buffers?: CaptureBuffers;
+  readonly mirror?: ParserMirror;
   /** The detector's verdict on one decoded frame. */
   frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void;
   /** Awaited by the reader before each chunk it reads. */
@@ -49,14 +57,17 @@ export function secondStageFor(path: string, format: string, sizeBytes: number, 
   // A gzip capture would be inflated twice: one thread does it all.
   if (follow && !format.endsWith('.gz')) {
     const ring = createKindRing(MAX_FRAMES_PER_CHUNK);
-    const job: SecondStageJob = { kind: 'second-stage', path, stallThresholdMs, ring };
+    const ops = createOpRing();
+    const channel = new MessageChannel();
+    const job: SecondStageJob = { kind: 'second-stage', path, stallThresholdMs, ring, ops, buffers: channel.port2 };
     let worker: Worker | null = null;
     try {
-      worker = startCoreWorker(job);
+      worker = startCoreWorker(job, [channel.port2]);
     } catch {
       worker = null;
     }
-    if (worker) return new ThreadStage(worker, new KindProducer(ring, MAX_FRAMES_PER_CHUNK));
+    if (worker) return new ThreadStage(worker, new KindProducer(ring, MAX_FRAMES_PER_CHUNK), new OpProducer(ops), channel.port1);
+    channel.port1.close();
   }
   return new InThreadStage(new LadderContext(), new ImpactTracker(path, { stallThresholdMs }));
 }
@@ -81,12 +92,16 @@ class InThreadStage implements SecondStage {
 }
 
 /** Exported for tests (a thread that dies); use secondStageFor. */
-export class ThreadStage implements SecondStage {
+export class ThreadStage implements SecondStage, CaptureBuffers, ParserMirror {
   private failure: string | null = null;
   private reply: SecondStageReply | null = null;
   private readonly ended: Promise<void>;
+  /** Shared buffers by their memory, and for each the parser calls made when it was last read (free once made there too). */
+  private readonly ids = new Map<ArrayBufferLike, number>();
+  private readonly lastCalls: number[] = [];
 
-  constructor(private readonly worker: Worker, private readonly producer: KindProducer) {
+  constructor(private readonly worker: Worker, private readonly producer: KindProducer, private readonly ops: OpProducer,
+    private readonly port: MessagePort) {
     this.ended = new Promise<void>((resolve) => {
       worker.once('message', (m: SecondStageReply) => {
         this.reply = m;
@@ -103,16 +118,75 @@ export class ThreadStage implements SecondStage {
     });
   }
 
+  get buffers(): CaptureBuffers {
+    return this;
+  }
+
+  get mirror(): ParserMirror {
+    return this;
+  }
+
+  alloc(bytes: number): Uint8Array {
+    if (this.ids.size >= MAX_SHARED_BUFFERS) throw new Error(`more than ${MAX_SHARED_BUFFERS} reader buffers`);
+    const buffer = new SharedArrayBuffer(bytes);
+    const id = this.ids.size;
+    this.ids.set(buffer, id);
+    this.lastCalls[id] = 0;
+    // Announced before any call on it is pushed, so the thread always finds it.
+    this.port.postMessage({ id, buffer } satisfies SharedBufferMessage);
+    return new Uint8Array(buffer);
+  }
+
+  isFree(buffer: Uint8Array): boolean {
+    const id = this.ids.get(buffer.buffer);
+    return this.failure !== null || id === undefined || this.ops.consumed >= this.lastCalls[id]!;
+  }
+
+  whenFree(buffer: Uint8Array): Promise<void> | void {
+    if (this.isFree(buffer)) return;
+    // The thread can only finish a call once it has been shown the kinds of its frames.
+    this.producer.flush();
+    return this.until(() => this.isFree(buffer));
+  }
+
+  parsing(bytes: Uint8Array, start: number, end: number, fileOffset: number): void {
+    this.call(ParserOp.Parse, bytes, start, end, fileOffset);
+  }
+
+  finishing(bytes: Uint8Array, start: number, end: number, fileOffset: number): void {
+    this.call(ParserOp.Finish, bytes, start, end, fileOffset);
+  }
+
+  discarding(n: number): void {
+    if (this.failure === null) this.ops.push(ParserOp.Discard, 0, n, 0, 0);
+  }
+
+  private call(op: ParserOp, bytes: Uint8Array, start: number, end: number, fileOffset: number): void {
+    if (this.failure !== null) return;
+    const id = this.ids.get(bytes.buffer);
+    // Every buffer the reader parses comes from alloc(); anything else is a bug here.
+    if (id === undefined) throw new Error('a parser call outside the shared reader buffers');
+    this.ops.push(op, id, start, end, fileOffset);
+    this.lastCalls[id] = this.ops.produced;
+  }
+
   frame(_f: Frame, _timeUs: number, _pkt: DecodedPacket, kind: SightingKind): void {
     if (this.failure === null) this.producer.push(kind);
   }
 
   beforeRead(): Promise<void> | void {
-    if (this.failure !== null || this.producer.hasRoom()) return;
-    // The follower is two chunks behind: wait for it (asynchronously, so that its failure is heard).
+    const room = (): boolean => this.producer.hasRoom() && this.ops.hasRoom();
+    if (this.failure !== null || room()) return;
+    // The thread is two chunks behind: wait for it (asynchronously, so that its failure is heard).
+    this.producer.flush();
+    return this.until(room);
+  }
+
+  /** Polls `ready` until it holds or the thread has failed (never waits on a dead thread). */
+  private until(ready: () => boolean): Promise<void> {
     return new Promise<void>((resolve) => {
       const poll = (): void => {
-        if (this.failure !== null || this.producer.hasRoom()) resolve();
+        if (this.failure !== null || ready()) resolve();
         else setTimeout(poll, ROOM_POLL_MS);
       };
       poll();
@@ -121,6 +195,7 @@ export class ThreadStage implements SecondStage {
 
   async finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }> {
     this.producer.close();
+    this.ops.close();
     if (this.failure === null) {
       const message: SecondStageFinish = {
         episodes: episodes.map((e) => ({
@@ -130,6 +205,7 @@ export class ThreadStage implements SecondStage {
       this.worker.postMessage(message);
     }
     await this.ended;
+    this.port.close();
     const reply = this.reply;
     if (reply?.ok) {
       reply.episodes.forEach((r, i) => {
@@ -156,6 +232,8 @@ export class ThreadStage implements SecondStage {
 
   dispose(): void {
     this.producer.close();
+    this.ops.close();
+    this.port.close();
     void this.worker.terminate();
   }
 }

@@ -6,22 +6,23 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker, resourceLimits as ownLimits, isMainThread } from 'node:worker_threads';
+import { Worker, resourceLimits as ownLimits, isMainThread, type Transferable } from 'node:worker_threads';
 
 /** A job for coreWorker.ts: its kind says which runner takes it; the rest is the runner's (structured-clonable). */
 export interface CoreJob {
   kind: string;
 }
 
-export function startCoreWorker(job: CoreJob): Worker | null {
+/** `transfer`: what in the job moves to the thread instead of being copied (a MessagePort). */
+export function startCoreWorker(job: CoreJob, transfer: Transferable[] = []): Worker | null {
   // A thread started from a thread with a heap limit (the extension's analysis worker) gets the same limit.
   const resourceLimits = !isMainThread && ownLimits.maxOldGenerationSizeMb ? { ...ownLimits } : undefined;
   const bundled = join(__dirname, 'coreWorker.js');
-  if (__filename.endsWith('.js') && existsSync(bundled)) return new Worker(bundled, { workerData: job, resourceLimits });
+  if (__filename.endsWith('.js') && existsSync(bundled)) return new Worker(bundled, { workerData: job, transferList: transfer as never[], resourceLimits });
   const source = join(__dirname, 'coreWorker.ts');
   if (__filename.endsWith('.ts') && existsSync(source)) {
     const boot = `require('tsx/cjs'); require(${JSON.stringify(source)});`;
-    return new Worker(boot, { eval: true, workerData: job, resourceLimits });
+    return new Worker(boot, { eval: true, workerData: job, transferList: transfer as never[], resourceLimits });
   }
   return null;
 }
