@@ -1,11 +1,12 @@
 /**
  * What happens to a frame after the loop detector's verdict: the ladder context (ordinary traffic and ICMP
  * around loops) and the TCP impact tracker. Done in the detector's own thread, or, for a large capture, in a
- * second thread that follows it over the same file. The detector and those two are the big costs of analyze
- * (the benchmark's profile), and they depend on one another only through one fact per frame, its SightingKind,
- * which the detector knows first. So the capture is read twice, once per thread, and that byte crosses over in a
- * ring in shared memory (kindRing.ts): both cores work, and the results are those of one thread (the tests
- * compare the two on real captures).
+ * second thread that follows it. The detector and those two are the big costs of analyze (the benchmark's
+ * profile), and they depend on one another only through one fact per frame, its SightingKind, which the detector
+ * knows first. So the reader reads into buffers shared with the second thread and mirrors its parser calls to it
+ * (opRing.ts): that thread parses the same bytes again, without reading the file, and gets each frame's kind as one
+ * byte in a second ring (kindRing.ts). Both cores work, and the results are those of one thread (the tests compare
+ * the two on real captures).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { CaptureBuffers } from '../capture/open';
