@@ -61,6 +61,9 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   // Bytes done = files skipped + captures so far + each log's own count (logs may be read meanwhile).
   const logBytes = texts.map(() => 0);
   let captureBytes = bytesDone;
+  const countDone = (): void => {
+    bytesDone = captureBytes + logBytes.reduce((n, b) => n + b, 0);
+  };
   // While captures are analysed, logs read meanwhile only move the byte count: the phase stays 'captures' (a phase
   // change is always passed on at once, so alternating phases would flood the progress channel).
   let captureNow: string | null = captureFiles[0]?.file.path ?? null;
@@ -69,7 +72,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
     ...(signal ? { signal } : {}),
     onProgress: (i, read) => {
       logBytes[i] = Math.min(read, texts[i]!.sizeBytes);
-      bytesDone = captureBytes + logBytes.reduce((n, b) => n + b, 0);
+      countDone();
       if (captureNow !== null) progress('captures', captureNow);
       else progress('logs', texts[i]!.path);
     },
@@ -94,7 +97,7 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
       stallThresholdMs,
       onBytes: (read) => {
         captureBytes = before + Math.min(read, file.sizeBytes);
-        bytesDone = captureBytes + logBytes.reduce((n, b) => n + b, 0);
+        countDone();
         progress('captures', file.path);
       },
     });
@@ -145,10 +148,6 @@ export async function analyze(request: AnalyzeRequest, hooks: AnalyzeHooks = {})
   return report;
 }
 
-/**
- * A path that could not be read or used; listed as a log input (its kind is unknown) with the reason. Fatal when
- * the user named it (they asked for that file), a warning when it was met while walking a folder.
- */
 /** A log's read options from the request: its own settings, else those of '*', else the defaults. */
 function logOptionsFor(request: AnalyzeRequest, path: string): PlainLogOptions {
   // Keyed by the path as given or as absolute (the extension sends absolute paths, a CLI user relative ones).
@@ -162,6 +161,10 @@ function logOptionsFor(request: AnalyzeRequest, path: string): PlainLogOptions {
   };
 }
 
+/**
+ * A path that could not be read or used; listed as a log input (its kind is unknown) with the reason. Fatal when
+ * the user named it (they asked for that file), a warning when it was met while walking a folder.
+ */
 function unreadableInput(path: string, message: string, explicit: boolean): LogInputSummary {
   return { ...emptyLog(path, 0), problems: [{ severity: explicit ? 'error' : 'warning', message, fatal: explicit }] };
 }

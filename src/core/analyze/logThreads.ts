@@ -1,6 +1,6 @@
 /**
- * Several log files read at once, each in a thread of its own (dist/coreWorker.js), as many at a time as the
- * machine has cores. Log parsing is CPU-bound (regular expressions and strings per line, ~7x the cost of
+ * Several log files read at once: one thread per core (dist/coreWorker.js), each reading the files it is sent one
+ * after the other. Log parsing is CPU-bound (regular expressions and strings per line, ~7x the cost of
  * splitting the lines) and files are independent until their events are merged, so this is where more cores pay
  * directly; the captures' analysis, in the calling thread meanwhile, overlaps with it too.
  *
@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, type Worker } from 'node:worker_threads';
-import { readLogFile, type LogReadOptions, type LogReadResult } from '../logs/read';
+import { abortError, readLogFile, type LogReadOptions, type LogReadResult } from '../logs/read';
 import { startCoreWorker } from '../parallel/startWorker';
 
 /** Below this, in all, a thread's start-up (~50 ms) costs more than the parallel parsing saves. */
@@ -181,10 +181,4 @@ function startReader(): Reader | null {
       void w.terminate();
     },
   };
-}
-
-function abortError(): Error {
-  const e = new Error('log reading cancelled');
-  e.name = 'AbortError';
-  return e;
 }

@@ -83,7 +83,8 @@ export function parseLogLines(lines: Iterable<string>, name: string, opts: LogRe
   return parser.finish(size);
 }
 
-function abortError(): Error {
+/** The error a cancelled log read rejects with (name AbortError). */
+export function abortError(): Error {
   const e = new Error('log reading cancelled');
   e.name = 'AbortError';
   return e;
