@@ -50,7 +50,7 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (done) => opts.onBytes?.(done),
       beforeRead: () => stage.beforeRead(),
-      ...(stage.buffers && stage.mirror ? { buffers: stage.buffers, mirror: stage.mirror } : {}),
+      ...(stage.follower ? { follower: stage.follower } : {}),
     });
     for (const p of summary.problems) problems.push(problemOf(p));
   } catch (e) {

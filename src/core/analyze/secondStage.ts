@@ -9,8 +9,7 @@
  * the two on real captures).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import type { CaptureBuffers } from '../capture/open';
-import type { ParserMirror } from '../capture/mirror';
+import type { ReadFollower } from '../capture/open';
 import type { Frame } from '../capture/types';
 import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from '../capture/limits';
 import type { DecodedPacket } from '../decode/types';
@@ -40,9 +39,8 @@ export type StageEpisode = EpisodeWindow & ContextEpisode;
 export type StageEpisodeResult = Pick<LoopEpisode, 'impact' | 'background' | 'icmpMarks'>;
 
 export interface SecondStage {
-  /** Where the reader must read into (shared with the second thread), and who hears its parser calls; none: its own. */
-  readonly buffers?: CaptureBuffers;
-  readonly mirror?: ParserMirror;
+  /** The second thread, when there is one: the reader reads into its buffers and tells it its parser calls. */
+  readonly follower?: ReadFollower;
   /** The detector's verdict on one decoded frame. */
   frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void;
   /** Awaited by the reader before each chunk it reads. */
@@ -93,7 +91,7 @@ class InThreadStage implements SecondStage {
 }
 
 /** Exported for tests (a thread that dies); use secondStageFor. */
-export class ThreadStage implements SecondStage, CaptureBuffers, ParserMirror {
+export class ThreadStage implements SecondStage, ReadFollower {
   private failure: string | null = null;
   private reply: SecondStageReply | null = null;
   private readonly ended: Promise<void>;
@@ -119,11 +117,7 @@ export class ThreadStage implements SecondStage, CaptureBuffers, ParserMirror {
     });
   }
 
-  get buffers(): CaptureBuffers {
-    return this;
-  }
-
-  get mirror(): ParserMirror {
+  get follower(): ReadFollower {
     return this;
   }
 

@@ -17,7 +17,7 @@ export class ParserWindow {
 
   /**
    * `startOffset`: file offset of the first byte pushed (0 for a whole file; tests use it to check 64-bit arithmetic).
-   * `alloc`: where buffers come from (shared memory when another thread parses the same bytes, see CaptureBuffers).
+   * `alloc`: where buffers come from (shared memory when another thread parses the same bytes, see ReadOptions.follower).
    */
   constructor(private readonly parser: FormatParser, initialCapacity: number, startOffset = 0,
     private readonly alloc: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)) {
