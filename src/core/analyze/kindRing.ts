@@ -92,10 +92,7 @@ export class KindFollower {
     this.mask = this.kinds.length - 1;
   }
 
-  /**
-   * Frame i's kind, blocking until it is published; -1 when the producer closed with fewer frames (the file
-   * changed between the two reads).
-   */
+  /** Frame i's kind, blocking until it is published; -1 when the producer closed with fewer frames. */
   kindOf(i: number): number {
     if (i >= this.available && !this.waitFor(i + 1)) return -1;
     if ((i & (REPORT_EVERY - 1)) === 0) Atomics.store(this.control, CONSUMED, i);

@@ -13,15 +13,15 @@ import type { ReadFollower } from '../capture/open';
 import type { Frame } from '../capture/types';
 import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from '../capture/limits';
 import type { DecodedPacket } from '../decode/types';
-import { ImpactTracker, type CaptureImpact, type EpisodeWindow } from '../detect/impact';
-import { LadderContext, type ContextEpisode } from '../detect/ladderContext';
-import { SightingKind } from '../detect/loops';
+import type { CaptureImpact } from '../detect/impact';
+import type { SightingKind } from '../detect/loops';
 import type { LoopEpisode } from '../model/loops';
 import type { InputProblem } from '../model/report';
 import { startCoreWorker } from '../parallel/startWorker';
 import type { SecondStageFinish, SecondStageJob, SecondStageReply, SharedBufferMessage } from './secondStageThread';
 import { KindProducer, createKindRing } from './kindRing';
 import { OpProducer, ParserOp, createOpRing } from './opRing';
+import { StageWork } from './stageWork';
 
 /** 'auto': a second thread for plain (not gzip) captures of at least SECOND_THREAD_MIN_BYTES; 'on': for any plain capture. */
 export type SecondStageThreading = 'auto' | 'on' | 'off';
@@ -34,8 +34,7 @@ const ROOM_POLL_MS = 1;
 /** Buffer ids go through a float64 field; the reader needs a handful (its pool, a window grown for a huge record). */
 const MAX_SHARED_BUFFERS = 1024;
 
-/** What the second stage reads of an episode, and what it fills in. */
-export type StageEpisode = EpisodeWindow & ContextEpisode;
+/** What the second stage fills in of an episode. */
 export type StageEpisodeResult = Pick<LoopEpisode, 'impact' | 'background' | 'icmpMarks'>;
 
 export interface SecondStage {
@@ -53,7 +52,8 @@ export interface SecondStage {
 
 export function secondStageFor(path: string, format: string, sizeBytes: number, stallThresholdMs: number, threading: SecondStageThreading): SecondStage {
   const follow = threading === 'on' || (threading === 'auto' && sizeBytes >= SECOND_THREAD_MIN_BYTES);
-  // A gzip capture would be inflated twice: one thread does it all.
+  // The gzip reader refills its window in place chunk by chunk, so it would wait for the second thread at every
+  // chunk: one thread does it all.
   if (follow && !format.endsWith('.gz')) {
     const ring = createKindRing(MAX_FRAMES_PER_CHUNK);
     const ops = createOpRing();
@@ -68,23 +68,20 @@ export function secondStageFor(path: string, format: string, sizeBytes: number, 
     if (worker) return new ThreadStage(worker, new KindProducer(ring, MAX_FRAMES_PER_CHUNK), new OpProducer(ops), channel.port1);
     channel.port1.close();
   }
-  return new InThreadStage(new LadderContext(), new ImpactTracker(path, { stallThresholdMs }));
+  return new InThreadStage(new StageWork(path, stallThresholdMs));
 }
 
 class InThreadStage implements SecondStage {
-  constructor(private readonly context: LadderContext, private readonly impact: ImpactTracker) {}
+  constructor(private readonly work: StageWork) {}
 
   frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void {
-    this.context.observe(timeUs, pkt, f.data, kind);
-    // A looped packet seen ten times is one packet, not nine retransmissions; a capture's own copy is none.
-    if (kind !== SightingKind.Replica && kind !== SightingKind.Duplicate) this.impact.observe(f.number, timeUs, pkt, f.data);
+    this.work.observe(f.number, timeUs, pkt, f.data, kind);
   }
 
   beforeRead(): void {}
 
   async finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }> {
-    this.context.attach(episodes);
-    return { impact: this.impact.finish(episodes), problems: [] };
+    return { impact: this.work.finish(episodes), problems: [] };
   }
 
   dispose(): void {}
@@ -202,23 +199,19 @@ export class ThreadStage implements SecondStage, ReadFollower {
     await this.ended;
     this.port.close();
     const reply = this.reply;
-    if (reply?.ok) {
+    // Both threads parse the same bytes: any other frame count than the detector's is a failure, not a result.
+    if (reply?.ok && reply.frames === this.producer.frames) {
       reply.episodes.forEach((r, i) => {
         const e = episodes[i]!;
         e.impact = r.impact;
         if (r.background !== undefined) e.background = r.background;
         if (r.icmpMarks !== undefined) e.icmpMarks = r.icmpMarks;
       });
-      const problems: InputProblem[] = [];
-      if (reply.frames !== this.producer.frames) {
-        problems.push({
-          severity: 'warning', fatal: false,
-          message: `the file changed while it was read: TCP impact and ladder context cover ${reply.frames} frames, loops ${this.producer.frames}`,
-        });
-      }
-      return { impact: reply.impact, problems };
+      return { impact: reply.impact, problems: [] };
     }
-    const reason = reply && !reply.ok ? reply.message : (this.failure ?? 'no result');
+    const reason = reply?.ok
+      ? `it saw ${reply.frames} frames of ${this.producer.frames}`
+      : reply ? reply.message : (this.failure ?? 'no result');
     return {
       impact: emptyImpact(episodes.length),
       problems: [{ severity: 'error', fatal: false, message: `TCP impact and ladder context not measured: their thread failed (${reason}); the loops are complete` }],

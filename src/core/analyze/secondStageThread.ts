@@ -10,13 +10,13 @@ import { ParseContext } from '../capture/context';
 import { CaptureParser } from '../capture/parser';
 import type { Frame } from '../capture/types';
 import { createDecodedPacket, decodeFrame } from '../decode/decoder';
-import { ImpactTracker, type CaptureImpact } from '../detect/impact';
-import { LadderContext } from '../detect/ladderContext';
+import type { CaptureImpact } from '../detect/impact';
 import { SightingKind } from '../detect/loops';
 import { microsFromSecNsec } from '../model/time';
 import { KindFollower, type KindRingBuffers } from './kindRing';
 import { OpFollower, ParserOp, type OpRingBuffers } from './opRing';
-import type { StageEpisode, StageEpisodeResult } from './secondStage';
+import type { StageEpisodeResult } from './secondStage';
+import { StageWork, type StageEpisode } from './stageWork';
 
 export interface SecondStageJob {
   kind: 'second-stage';
@@ -50,8 +50,7 @@ export async function runSecondStage(job: SecondStageJob): Promise<void> {
   const port = parentPort!;
   const finish = new Promise<SecondStageFinish>((resolve) => port.once('message', resolve));
   const follower = new KindFollower(job.ring);
-  const impact = new ImpactTracker(job.path, { stallThresholdMs: job.stallThresholdMs });
-  const context = new LadderContext();
+  const work = new StageWork(job.path, job.stallThresholdMs);
   const pkt = createDecodedPacket();
   const ops = new OpFollower(job.ops);
   let frames = 0;
@@ -63,11 +62,9 @@ export async function runSecondStage(job: SecondStageJob): Promise<void> {
     const kind = follower.kindOf(frames) as SightingKind | -1;
     if (kind === -1) throw new Error(`the detector's thread closed after ${frames} frames, this one has more`);
     frames++;
-    // Both consumers ignore capture duplicates; the impact tracker also ignores replicas (see secondStage.ts).
-    if (kind === SightingKind.Duplicate) return;
-    decodeFrame(f.data, f.linkType, pkt);
-    context.observe(timeUs, pkt, f.data, kind);
-    if (kind !== SightingKind.Replica) impact.observe(f.number, timeUs, pkt, f.data);
+    // A capture's duplicate is ignored by the work: not worth decoding.
+    if (kind !== SightingKind.Duplicate) decodeFrame(f.data, f.linkType, pkt);
+    work.observe(f.number, timeUs, pkt, f.data, kind);
   };
   const parser = new CaptureParser(new ParseContext(job.path, 0, onFrame));
   const buffers: { bytes: Uint8Array; view: DataView }[] = [];
@@ -94,8 +91,7 @@ export async function runSecondStage(job: SecondStageJob): Promise<void> {
       ops.done(i + 1);
     }
     const { episodes } = await finish;
-    context.attach(episodes);
-    const measured = impact.finish(episodes);
+    const measured = work.finish(episodes);
     reply = {
       ok: true, impact: measured, frames,
       episodes: episodes.map((e) => ({ impact: e.impact, background: e.background, icmpMarks: e.icmpMarks })),
