@@ -27,7 +27,7 @@ export interface LoopDetectorOptions {
    * lab's own measure of loops uses the same, see lab/capture-loops.ts).
    */
   episodeGapMs?: number;
-  /** The recent-packet table holds 2^n packets (default 18 = 262,144; about 17 MB). */
+  /** The recent-packet table holds 2^n packets (default 18 = 262,144: a 1 MB index and a 16 MB ring; from 4 to 22). */
   tableSlotsLog2?: number;
   /** Sightings listed per episode in its ladder (default 200,000). */
   maxLadderSightings?: number;
@@ -197,10 +197,17 @@ export class LoopDetector {
 
   /** Closes streams that have had no sighting for longer than the gap (their packet left the loop or died). */
   private sweep(): void {
+    const t = this.table;
+    // Between two sweeps each packet writes at most two ring entries (inner and outer layer): an open stream
+    // whose entry would be overwritten before the next sweep moves to the ring's head instead.
+    const refreshAge = Math.max(t.capacity / 2, t.capacity - 4 * SWEEP_EVERY_PACKETS);
     for (const [id, { draft, slot }] of this.open) {
-      if (this.nowUs - draft.lastUs > this.gapUs) {
+      const age = t.age(slot);
+      if (this.nowUs - draft.lastUs > this.gapUs || age >= t.capacity) {
         this.close(id);
-        this.table.free(slot);
+        t.free(slot);
+      } else if (age >= refreshAge) {
+        t.refresh(slot);
       }
     }
   }

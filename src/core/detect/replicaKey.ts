@@ -70,7 +70,7 @@ export function replicaKeyOf(pkt: DecodedPacket, data: Uint8Array, ipIndex: numb
  * router): never loop evidence. Link-layer group addresses have the I/G bit (lowest bit of the first octet).
  */
 export function isGroupAddressed(pkt: DecodedPacket, data: Uint8Array, ip: IpLayer): boolean {
-  if (pkt.dstMac >= 0 && Math.floor(pkt.dstMac / 2 ** 40) % 2 === 1) return true;
+  if (pkt.dstMac >= 0 && (Math.floor(pkt.dstMac / 2 ** 40) & 1) === 1) return true;
   if (ip.version === 4) {
     const top = ip.dst4 >>> 28;
     return top === 0xe || ip.dst4 === 0xffffffff;

@@ -1,223 +1,297 @@
 /**
- * The recently seen packets, keyed by replica identity: a set-associative table of fixed size in typed
- * arrays (like a CPU cache). A key maps to one bucket of WAYS slots; a new key takes an empty slot, else a
- * stale one (last seen longer ago than the stream gap), else the least recently seen. Memory is fixed at
- * construction, lookups cost at most WAYS comparisons, and old packets fall out by time or by pressure.
+ * The recently seen packets, keyed by replica identity, in fixed memory: a small set-associative index (like a
+ * CPU cache: a key maps to one bucket of WAYS slots) over a ring of sighting entries written in order.
  *
- * Laid out for the memory system. Nearly every packet of a capture is new to the table, and the table (tens of
- * MB) fits in no cache, so the benchmark's profile showed the detector waiting on memory: one cache and TLB miss
- * per field array touched. Now each bucket is one 768-byte block: its hot part first (8 keys (h1, h2), 8 last-seen
- * times, 8 stream ids and 8 first sightings (TTL, direction, frame): four cache lines), then one 64-byte record per
- * slot for the rest of its staircase. A new packet touches the hot lines of one block only: its record is written
- * when a second sighting comes (rare: only repeats do), which saved a cache-line write per packet.
+ * Laid out for the memory system. Nearly every packet of a capture is new to the table, so the common case is a
+ * lookup that misses and an insert. The benchmark's profile showed that case waiting on DRAM (and on page walks)
+ * when buckets held the packets themselves: a 23 MB table, one random block per packet, evicted by the capture
+ * streaming through between two visits. Now a bucket is one 64-byte line of 16 slots of 32 bits (a short tag of
+ * the key, a flag and the sequence number of the slot's entry): 1 MB for 2^18 slots, which stays in cache and
+ * in the TLB's reach. The
+ * packet itself goes to the ring's head, a sequential write the prefetcher sees coming. Entries are read back
+ * only for the rare packet seen again. A slot is taken by a new key when empty, when its entry has been
+ * overwritten by the ring (2^n newer sightings), when stale (last seen longer ago than the stream gap), else the
+ * least recently seen, preferring slots without an open stream.
+ *
+ * "Least recently seen" is kept as the order of the ring: a sighting that changes a slot's entry moves the entry
+ * to the head, so the oldest sequence number is the oldest sighting (in frame order, which is time order in a
+ * capture written in order).
  */
 
-const WAYS = 8;
+const WAYS = 16;
+/** Largest table: the tag gets the bits the sequence number leaves, and a tag under 5 bits would match too often. */
+const MAX_SLOTS_LOG2 = 22;
 
 export const NO_SLOT = -1;
 export const NO_STREAM = -1;
-/** A slot's stream word when it is empty: a zeroed buffer is an empty table, and "used" needs no field of its own. */
-const EMPTY = 0;
-/** Stored stream word of a used slot: its stream id shifted up by STREAM_BIAS (NO_STREAM becomes 1). */
-const STREAM_BIAS = 2;
 
-// A block in 32-bit words: [0, 16) keys h1/h2 interleaved, [16, 32) last-seen times (8 float64), [32, 40) stream
-// words (see STREAM_BIAS), [40, 48) first sightings (TTL in bits 0-7, "record written" in bit 8, direction from bit
-// 9), [48, 64) first frames (8 float64), then from word 64 the slots' records of 16 words (64 bytes) each.
-const BLOCK_WORDS = 64 + WAYS * 16;
-const BLOCK_F64 = BLOCK_WORDS / 2;
-const LAST_US_F64 = 8;
-const STREAM_WORD = 32;
-const FIRST_WORD = 40;
-const FIRST_FRAME_F64 = 24;
-const RECORD_WORD = 64;
-const HAS_RECORD = 0x100;
-const DIR_SHIFT = 9;
-// Inside a record: float64 0 first time, 1 first frame, 2 last frame; int32 6 first direction, 7 last direction;
-// uint16 16 sighting count; uint8 34 first TTL, 35 last TTL.
-const R_FIRST_US = 0;
-const R_FIRST_FRAME = 1;
-const R_LAST_FRAME = 2;
-const R_FIRST_DIR = 6;
-const R_LAST_DIR = 7;
-const R_COUNT = 16;
-const R_FIRST_TTL = 34;
-const R_LAST_TTL = 35;
+/** Slot bit set while the slot owns an open stream (its id is kept in a Map: streams are few). */
+const STREAM_FLAG = 0x8000_0000;
+/** Sequence number 0 marks an empty slot; sequence numbers skip it. */
+const EMPTY_SEQ = 0;
+
+// An entry in 32-bit words (64 bytes, one cache line): 0 h1, 1 h2, 2 first direction, 3 last direction,
+// float64 2 last time, 3 first time, 4 first frame, 5 last frame; 12 sighting count, 13 first TTL, 14 last TTL.
+const ENTRY_WORDS = 16;
+const E_H1 = 0;
+const E_H2 = 1;
+const E_FIRST_DIR = 2;
+const E_LAST_DIR = 3;
+const E_LAST_US = 2;
+const E_FIRST_US = 3;
+const E_FIRST_FRAME = 4;
+const E_LAST_FRAME = 5;
+const E_COUNT = 12;
+const E_FIRST_TTL = 13;
+const E_LAST_TTL = 14;
 
 export class ReplicaTable {
-  private readonly u32: Uint32Array;
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
-  private readonly u16: Uint16Array;
-  private readonly u8: Uint8Array;
+  /**
+   * One 32-bit word per slot: STREAM_FLAG, then the key's tag (top bits of h2), then the low `seqBits` bits of
+   * the sequence number of the slot's entry (EMPTY_SEQ: empty).
+   */
+  private readonly slots: Uint32Array;
+  private readonly entries: Uint32Array;
+  private readonly entriesI32: Int32Array;
+  private readonly entriesF64: Float64Array;
   private readonly bucketMask: number;
+  private readonly ringMask: number;
+  private readonly ringSize: number;
+  private readonly seqMask: number;
+  private readonly tagMask: number;
+  /** Sightings between two cleans: any slot's age stays below 2^seqBits, so ages are never ambiguous. */
+  private readonly cleanEvery: number;
+  private readonly streams = new Map<number, number>();
+  /** Sequence number (low seqBits bits) of the latest entry written. */
+  private head = EMPTY_SEQ;
+  private sinceClean = 0;
 
-  /** `slotsLog2`: the table holds 2^slotsLog2 packets (at least 2^3). */
+  /** `slotsLog2`: the table holds 2^slotsLog2 packets (between 2^4 and 2^22). */
   constructor(slotsLog2: number) {
-    const slots = 1 << Math.max(3, slotsLog2);
-    const buckets = slots / WAYS;
-    this.bucketMask = buckets - 1;
-    const buf = new ArrayBuffer(buckets * BLOCK_WORDS * 4);
-    this.u32 = new Uint32Array(buf);
-    this.i32 = new Int32Array(buf);
-    this.f64 = new Float64Array(buf);
-    this.u16 = new Uint16Array(buf);
-    this.u8 = new Uint8Array(buf);
+    const log2 = Math.min(MAX_SLOTS_LOG2, Math.max(4, slotsLog2));
+    const slots = 2 ** log2;
+    const seqBits = log2 + 4;
+    this.bucketMask = slots / WAYS - 1;
+    this.ringSize = slots;
+    this.ringMask = slots - 1;
+    this.seqMask = 2 ** seqBits - 1;
+    this.tagMask = (2 ** (31 - seqBits) - 1) * 2 ** seqBits;
+    this.cleanEvery = 2 ** (seqBits - 1);
+    this.slots = new Uint32Array(slots);
+    const ring = new ArrayBuffer(slots * ENTRY_WORDS * 4);
+    this.entries = new Uint32Array(ring);
+    this.entriesI32 = new Int32Array(ring);
+    this.entriesF64 = new Float64Array(ring);
+  }
+
+  /** Most entries the ring keeps: a slot's packet is forgotten after this many newer sightings. */
+  get capacity(): number {
+    return this.ringSize;
   }
 
   find(h1: number, h2: number): number {
-    const bucket = h1 & this.bucketMask;
-    const k = bucket * BLOCK_WORDS;
-    const u32 = this.u32;
-    for (let w = 0; w < WAYS; w++) {
-      if (u32[k + 2 * w] === h1 && u32[k + 2 * w + 1] === h2 && this.i32[k + STREAM_WORD + w] !== EMPTY) return bucket * WAYS + w;
+    const first = (h1 & this.bucketMask) * WAYS;
+    const s = this.slots;
+    const tag = this.tagOf(h2);
+    for (let slot = first; slot < first + WAYS; slot++) {
+      // The tag rules out nearly every slot; the few left are checked against the full key in their entry.
+      if ((s[slot]! & this.tagMask) !== tag || !this.isLive(slot)) continue;
+      const e = this.entryWord(slot);
+      if (this.entries[e + E_H1] === h1 && this.entries[e + E_H2] === h2) return slot;
     }
     return NO_SLOT;
   }
 
   /**
-   * Picks the slot a new key will take: empty, else stale, else least recently seen (preferring slots that
-   * are not part of an open stream). The caller must close the victim's stream (if any) before reuse.
+   * Picks the slot a new key will take: empty or overwritten, else stale, else least recently seen (preferring
+   * slots that are not part of an open stream). The caller must close the victim's stream (if any) before reuse.
    */
   victim(h1: number, nowUs: number, gapUs: number): number {
-    const bucket = h1 & this.bucketMask;
-    const sw = bucket * BLOCK_WORDS + STREAM_WORD;
-    const tf = bucket * BLOCK_F64 + LAST_US_F64;
-    let best = 0;
-    let bestScore = Infinity;
-    for (let w = 0; w < WAYS; w++) {
-      const word = this.i32[sw + w]!;
-      if (word === EMPTY) return bucket * WAYS + w;
-      const lastUs = this.f64[tf + w]!;
-      const stale = nowUs - lastUs > gapUs;
-      // Lower is a better victim: stale first, then slots without a stream, then the oldest.
-      const score = (stale ? 0 : word === NO_STREAM + STREAM_BIAS ? 1 : 2) * 1e18 + lastUs;
-      if (score < bestScore) {
-        bestScore = score;
-        best = w;
+    const first = (h1 & this.bucketMask) * WAYS;
+    const s = this.slots;
+    let oldestPlain = NO_SLOT;
+    let oldestPlainAge = -1;
+    let oldestStream = NO_SLOT;
+    let oldestStreamAge = -1;
+    let staleStream = NO_SLOT;
+    let staleStreamUs = Infinity;
+    for (let slot = first; slot < first + WAYS; slot++) {
+      if (!this.isLive(slot)) return slot;
+      const age = this.age(slot);
+      if ((s[slot]! & STREAM_FLAG) === 0) {
+        if (age > oldestPlainAge) {
+          oldestPlainAge = age;
+          oldestPlain = slot;
+        }
+        continue;
+      }
+      // Streams are rare: reading their entries costs little, and a stale one is a better victim than a live packet.
+      const lastUs = this.lastUs(slot);
+      if (nowUs - lastUs > gapUs && lastUs < staleStreamUs) {
+        staleStreamUs = lastUs;
+        staleStream = slot;
+      }
+      if (age > oldestStreamAge) {
+        oldestStreamAge = age;
+        oldestStream = slot;
       }
     }
-    return bucket * WAYS + best;
+    if (staleStream !== NO_SLOT) {
+      // The oldest of all stale slots: the oldest plain one may be older still.
+      if (oldestPlain !== NO_SLOT) {
+        const plainUs = this.lastUs(oldestPlain);
+        if (nowUs - plainUs > gapUs && plainUs < staleStreamUs) return oldestPlain;
+      }
+      return staleStream;
+    }
+    return oldestPlain !== NO_SLOT ? oldestPlain : oldestStream;
   }
 
   /** Starts a fresh staircase in `slot` with one sighting. */
   start(slot: number, h1: number, h2: number, timeUs: number, ttl: number, frame: number, dir: number): void {
-    const k = blockWord(slot);
-    const w = slot & (WAYS - 1);
-    this.u32[k + 2 * w] = h1;
-    this.u32[k + 2 * w + 1] = h2;
-    this.i32[k + STREAM_WORD + w] = NO_STREAM + STREAM_BIAS;
-    this.f64[k / 2 + LAST_US_F64 + w] = timeUs;
-    // The record stays unwritten: a single sighting lives in the hot lines (its time is the last-seen time).
-    this.u32[k + FIRST_WORD + w] = (ttl & 0xff) | (dir << DIR_SHIFT);
-    this.f64[k / 2 + FIRST_FRAME_F64 + w] = frame;
+    this.slots[slot] = this.tagOf(h2);
+    const e = this.append(slot);
+    const u32 = this.entries;
+    const i32 = this.entriesI32;
+    const f64 = this.entriesF64;
+    u32[e + E_H1] = h1;
+    u32[e + E_H2] = h2;
+    i32[e + E_FIRST_DIR] = dir;
+    i32[e + E_LAST_DIR] = dir;
+    f64[e / 2 + E_LAST_US] = timeUs;
+    f64[e / 2 + E_FIRST_US] = timeUs;
+    f64[e / 2 + E_FIRST_FRAME] = frame;
+    f64[e / 2 + E_LAST_FRAME] = frame;
+    u32[e + E_COUNT] = 1;
+    u32[e + E_FIRST_TTL] = ttl;
+    u32[e + E_LAST_TTL] = ttl;
   }
 
   /** Appends a lower-TTL sighting to the staircase in `slot`. */
   extend(slot: number, timeUs: number, ttl: number, frame: number, dir: number): void {
-    const r = recordWord(slot);
-    const k = blockWord(slot);
-    const w = slot & (WAYS - 1);
-    const first = this.u32[k + FIRST_WORD + w]!;
-    if ((first & HAS_RECORD) === 0) {
-      // The second sighting: the record starts from the first one, kept in the hot lines until now.
-      const firstTtl = first & 0xff;
-      const firstDir = first >>> DIR_SHIFT;
-      const firstFrame = this.f64[k / 2 + FIRST_FRAME_F64 + w]!;
-      this.f64[r / 2 + R_FIRST_US] = this.lastUs(slot);
-      this.f64[r / 2 + R_FIRST_FRAME] = firstFrame;
-      this.i32[r + R_FIRST_DIR] = firstDir;
-      this.u8[r * 4 + R_FIRST_TTL] = firstTtl;
-      this.u16[r * 2 + R_COUNT] = 1;
-      this.u32[k + FIRST_WORD + w] = first | HAS_RECORD;
-    }
-    this.setLastUs(slot, timeUs);
-    this.u8[r * 4 + R_LAST_TTL] = ttl;
-    this.f64[r / 2 + R_LAST_FRAME] = frame;
-    this.i32[r + R_LAST_DIR] = dir;
-    this.u16[r * 2 + R_COUNT] = Math.min(0xffff, this.u16[r * 2 + R_COUNT]! + 1);
+    const e = this.moveToHead(slot);
+    this.entriesF64[e / 2 + E_LAST_US] = timeUs;
+    this.entries[e + E_LAST_TTL] = ttl;
+    this.entriesF64[e / 2 + E_LAST_FRAME] = frame;
+    this.entriesI32[e + E_LAST_DIR] = dir;
+    this.entries[e + E_COUNT] = Math.min(0xffff, this.entries[e + E_COUNT]! + 1);
+  }
+
+  /** Makes a live slot the most recently seen without changing it (an open stream about to leave the ring). */
+  refresh(slot: number): void {
+    this.moveToHead(slot);
   }
 
   free(slot: number): void {
-    this.i32[blockWord(slot) + STREAM_WORD + (slot & (WAYS - 1))] = EMPTY;
+    this.slots[slot] = EMPTY_SEQ;
+    this.streams.delete(slot);
   }
 
+  /** Whether the slot holds a key (its entry may have been overwritten: then only its stream, if any, remains). */
   isUsed(slot: number): boolean {
-    return this.i32[blockWord(slot) + STREAM_WORD + (slot & (WAYS - 1))] !== EMPTY;
+    return (this.slots[slot]! & this.seqMask) !== EMPTY_SEQ;
+  }
+
+  /** Sightings written since the slot's entry (0 for the latest); from `capacity` on, the entry is gone. */
+  age(slot: number): number {
+    return (this.head - this.slots[slot]!) & this.seqMask;
   }
 
   /** The open stream owning a used slot, or NO_STREAM. */
   stream(slot: number): number {
-    const word = this.i32[blockWord(slot) + STREAM_WORD + (slot & (WAYS - 1))]!;
-    return word === EMPTY ? NO_STREAM : word - STREAM_BIAS;
+    return this.slots[slot]! & STREAM_FLAG ? this.streams.get(slot)! : NO_STREAM;
   }
 
   setStream(slot: number, id: number): void {
-    this.i32[blockWord(slot) + STREAM_WORD + (slot & (WAYS - 1))] = id + STREAM_BIAS;
+    if (id === NO_STREAM) {
+      this.streams.delete(slot);
+      this.slots[slot] = this.slots[slot]! & ~STREAM_FLAG;
+    } else {
+      this.streams.set(slot, id);
+      this.slots[slot] = this.slots[slot]! | STREAM_FLAG;
+    }
   }
 
   lastUs(slot: number): number {
-    return this.f64[blockWord(slot) / 2 + LAST_US_F64 + (slot & (WAYS - 1))]!;
+    return this.entriesF64[this.entryWord(slot) / 2 + E_LAST_US]!;
   }
 
   setLastUs(slot: number, timeUs: number): void {
-    this.f64[blockWord(slot) / 2 + LAST_US_F64 + (slot & (WAYS - 1))] = timeUs;
-  }
-
-  /** The slot's first-sighting word (TTL, "record written", direction). */
-  private firstWord(slot: number): number {
-    return this.u32[blockWord(slot) + FIRST_WORD + (slot & (WAYS - 1))]!;
-  }
-
-  /** The first sighting's frame, kept in the hot lines. */
-  private hotFrame(slot: number): number {
-    return this.f64[blockWord(slot) / 2 + FIRST_FRAME_F64 + (slot & (WAYS - 1))]!;
+    this.entriesF64[this.moveToHead(slot) / 2 + E_LAST_US] = timeUs;
   }
 
   /** Sightings in the current TTL staircase. */
   count(slot: number): number {
-    return this.firstWord(slot) & HAS_RECORD ? this.u16[recordWord(slot) * 2 + R_COUNT]! : 1;
+    return this.entries[this.entryWord(slot) + E_COUNT]!;
   }
 
   firstUs(slot: number): number {
-    return this.firstWord(slot) & HAS_RECORD ? this.f64[recordWord(slot) / 2 + R_FIRST_US]! : this.lastUs(slot);
+    return this.entriesF64[this.entryWord(slot) / 2 + E_FIRST_US]!;
   }
 
   firstFrame(slot: number): number {
-    return this.firstWord(slot) & HAS_RECORD ? this.f64[recordWord(slot) / 2 + R_FIRST_FRAME]! : this.hotFrame(slot);
+    return this.entriesF64[this.entryWord(slot) / 2 + E_FIRST_FRAME]!;
   }
 
   lastFrame(slot: number): number {
-    return this.firstWord(slot) & HAS_RECORD ? this.f64[recordWord(slot) / 2 + R_LAST_FRAME]! : this.hotFrame(slot);
+    return this.entriesF64[this.entryWord(slot) / 2 + E_LAST_FRAME]!;
   }
 
   firstDir(slot: number): number {
-    const first = this.firstWord(slot);
-    return first & HAS_RECORD ? this.i32[recordWord(slot) + R_FIRST_DIR]! : first >>> DIR_SHIFT;
+    return this.entriesI32[this.entryWord(slot) + E_FIRST_DIR]!;
   }
 
   lastDir(slot: number): number {
-    const first = this.firstWord(slot);
-    return first & HAS_RECORD ? this.i32[recordWord(slot) + R_LAST_DIR]! : first >>> DIR_SHIFT;
+    return this.entriesI32[this.entryWord(slot) + E_LAST_DIR]!;
   }
 
   firstTtl(slot: number): number {
-    const first = this.firstWord(slot);
-    return first & HAS_RECORD ? this.u8[recordWord(slot) * 4 + R_FIRST_TTL]! : first & 0xff;
+    return this.entries[this.entryWord(slot) + E_FIRST_TTL]!;
   }
 
   lastTtl(slot: number): number {
-    const first = this.firstWord(slot);
-    return first & HAS_RECORD ? this.u8[recordWord(slot) * 4 + R_LAST_TTL]! : first & 0xff;
+    return this.entries[this.entryWord(slot) + E_LAST_TTL]!;
   }
-}
 
-/** First 32-bit word of the block holding `slot`. */
-function blockWord(slot: number): number {
-  return (slot >>> 3) * BLOCK_WORDS;
-}
+  /** The slot word's tag bits for a key's h2: h2's own bits in those places (h1 chose the bucket). */
+  private tagOf(h2: number): number {
+    return h2 & this.tagMask;
+  }
 
-/** First 32-bit word of `slot`'s record (even, so its float64 fields are aligned). */
-function recordWord(slot: number): number {
-  return (slot >>> 3) * BLOCK_WORDS + RECORD_WORD + (slot & (WAYS - 1)) * 16;
+  /** Whether the slot holds a key whose entry is still in the ring. */
+  private isLive(slot: number): boolean {
+    const word = this.slots[slot]!;
+    return (word & this.seqMask) !== EMPTY_SEQ && ((this.head - word) & this.seqMask) < this.ringSize;
+  }
+
+  /** First 32-bit word of the live slot's entry. */
+  private entryWord(slot: number): number {
+    return (this.slots[slot]! & this.ringMask) * ENTRY_WORDS;
+  }
+
+  /** Takes the ring's next entry for `slot` (keeping its tag and flag) and returns the entry's first word. */
+  private append(slot: number): number {
+    let seq = (this.head + 1) & this.seqMask;
+    if (seq === EMPTY_SEQ) seq = 1;
+    this.head = seq;
+    this.slots[slot] = ((this.slots[slot]! & ~this.seqMask) | seq) >>> 0;
+    if (++this.sinceClean === this.cleanEvery) this.clean();
+    return (seq & this.ringMask) * ENTRY_WORDS;
+  }
+
+  /** Copies the live slot's entry to the ring's head and returns the new entry's first word. */
+  private moveToHead(slot: number): number {
+    const from = this.entryWord(slot);
+    const to = this.append(slot);
+    this.entries.copyWithin(to, from, from + ENTRY_WORDS);
+    return to;
+  }
+
+  /** Empties the slots whose entries the ring has overwritten, keeping their streams (the detector closes those). */
+  private clean(): void {
+    this.sinceClean = 0;
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      if (this.isUsed(slot) && !this.isLive(slot) && !(this.slots[slot]! & STREAM_FLAG)) this.free(slot);
+    }
+  }
 }

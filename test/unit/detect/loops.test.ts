@@ -157,6 +157,17 @@ describe('loop detector: real loops', () => {
     assert.equal(episodes[0]!.ttlStep, 2);
   });
 
+  it('follows a loop while more packets pass between two of its sightings than the table holds', () => {
+    // One packet loops with a pass every 50 ms; after its third pass (its stream is open), 25,000 other packets go
+    // by between two passes: more than the 2^14 the table holds. The open stream must stay in the table and come
+    // out whole, not cut where its entry would have been overwritten.
+    const slow = loopSightings(looped(0), T0, { gapUs: 50_000, lastTtl: 51 });
+    const frames = [...background(270_000, T0 + 110_000, 2), ...slow];
+    const { episodes } = run(frames, { tableSlotsLog2: 14 });
+    assert.equal(episodes.length, 1);
+    assert.deepEqual([episodes[0]!.loopedPackets, episodes[0]!.sightings, episodes[0]!.maxReplicas], [1, 13, 13]);
+  });
+
   it('caps the ladder and says so', () => {
     const { episodes } = run(loopEpisode(30, T0), { maxLadderSightings: 100, maxStreamsPerEpisode: 5 });
     const ep = episodes[0]!;
