@@ -55,6 +55,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 // Run only when executed as the CLI bundle, not when imported by tests.
 if (require.main === module) {
+  // `incident-lens ... | head`: a reader that goes away ends the output quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
       process.exitCode = code;

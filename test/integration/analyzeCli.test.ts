@@ -149,6 +149,14 @@ describe('incident-lens analyze (CLI bundle)', () => {
     assert.match(out.join(''), /Read 1 capture \(\d[\d,]* packets\) and 0 log files/);
   });
 
+  it('stops quietly with the analysis\'s status when the reader of its output goes away (| head)', () => {
+    const sample = join(root, 'media', 'samples', 'incident');
+    const r = spawnSync('bash', ['-c', 'node "$0" analyze --json "$1" | head -c 20; echo; echo "status=${PIPESTATUS[0]}"', cli, sample], { encoding: 'utf8' });
+    assert.match(r.stdout, /^\{"schemaVersion":/);
+    assert.match(r.stdout, /status=0\n$/);
+    assert.equal(r.stderr, '');
+  });
+
   it('rejects bad options with status 1', () => {
     assert.equal(runCli(['--stall-ms', 'soon', dir]).status, 1);
     assert.equal(runCli(['--tz', 'Mars/Olympus', dir]).status, 1);

@@ -138,8 +138,6 @@ export const eventsCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const o = parseOptions(args);
-    // `events ... | head`: a closed pipe ends the output quietly instead of crashing on EPIPE.
-    io.stdout.on?.('error', () => {});
     const all: LogEvent[] = [];
     let status = 0;
     const requests: LogFileRequest[] = [];
