@@ -8,7 +8,7 @@
 import type { CaptureSummary } from '../core/capture/types';
 import { isoFromSecNsec, type LoopEpisode } from '../core/model';
 import { formatClock, formatDuration, plural } from './format';
-import { buildCsp, escapeHtml } from './webviewHtml';
+import { buildCsp, escapeHtml, htmlDocument } from './webviewHtml';
 
 /** webview -> host */
 export type CaptureEditorMessage = { type: 'analyze' } | { type: 'show-log' } | { type: 'show-timeline' };
@@ -109,14 +109,7 @@ export function captureEditorHtml(state: CaptureEditorState, nonce: string, cspS
       state.analysed ? ' <button data-msg="show-timeline" class="secondary">Show Timeline</button>' : ''
     }</p>${state.loops ? loopsHtml(state.loops) : ''}${summaryHtml(state.summary)}`;
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(buildCsp({ nonce, cspSource }))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(state.fileName)}</title>
-<style nonce="${nonce}">
+  const head = `<style nonce="${nonce}">
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1.5em; }
   h1 { font-size: 1.3em; font-weight: 600; } h2 { font-size: 1.05em; margin-top: 1.5em; }
   th { text-align: left; padding-right: 1.5em; color: var(--vscode-descriptionForeground); font-weight: normal; }
@@ -130,17 +123,13 @@ export function captureEditorHtml(state: CaptureEditorState, nonce: string, cspS
   button:hover { background: var(--vscode-button-hoverBackground); }
   button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
   button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(state.fileName)}</h1>
+</style>`;
+  return htmlDocument(state.fileName, buildCsp({ nonce, cspSource }), head, `<h1>${escapeHtml(state.fileName)}</h1>
 ${body}
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
   for (const b of document.querySelectorAll('button[data-msg]')) {
     b.addEventListener('click', () => vscode.postMessage({ type: b.dataset.msg }));
   }
-</script>
-</body>
-</html>`;
+</script>`);
 }

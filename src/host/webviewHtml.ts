@@ -50,8 +50,8 @@ export function jsonForScriptElement(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The page skeleton; `main.ts` builds everything inside #app. */
-function page(head: string, body: string, title: string, csp: string): string {
+/** An HTML document for a webview: the CSP and the title escaped, `head` and `body` as given (already safe). */
+export function htmlDocument(title: string, csp: string, head: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -62,11 +62,15 @@ function page(head: string, body: string, title: string, csp: string): string {
 ${head}
 </head>
 <body>
-<main id="app" aria-label="${escapeHtml(title)}"></main>
 ${body}
 </body>
 </html>
 `;
+}
+
+/** The page skeleton; `main.ts` builds everything inside #app. */
+function page(head: string, body: string, title: string, csp: string): string {
+  return htmlDocument(title, csp, head, `<main id="app" aria-label="${escapeHtml(title)}"></main>\n${body}`);
 }
 
 export interface PanelHtmlOptions {
