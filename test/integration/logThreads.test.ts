@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { readLogFiles, type LogFileRequest } from '../../src/core/analyze/logThreads';
 import { readLogFile } from '../../src/core/logs/read';
 
@@ -51,6 +52,36 @@ describe('log files read in threads', () => {
       }
     }
     assert.ok(events > 50, `only ${events} events: the comparison would say little`);
+  });
+
+  it('a thread that dies mid-file: that file is reported with the reason, the lane reads the rest itself', async function () {
+    this.timeout(60_000);
+    const files = logFiles();
+    // A lane's thread that takes the first file, reports some progress and exits, as a thread killed by its heap
+    // limit would.
+    const dying = (): Worker =>
+      new Worker(
+        "const { parentPort } = require('node:worker_threads');" +
+          "parentPort.once('message', () => { parentPort.postMessage({ type: 'progress', bytes: 1 }); setTimeout(() => process.exit(7), 10); });",
+        { eval: true },
+      );
+    const outcomes = await readLogFiles(files, { threads: 1, minBytes: 0, startThread: dying });
+    // threads: 1 reads here without a thread: two lanes are needed for threads at all.
+    assert.ok(outcomes.every((o) => o.ok));
+    const two = await readLogFiles(files, { threads: 2, minBytes: 0, startThread: dying });
+    assert.equal(two.length, files.length);
+    const failed = two.flatMap((o, i) => (o.ok ? [] : [i]));
+    assert.deepEqual(failed, [0, 1], 'each lane loses the file its thread was reading, no other');
+    for (const i of failed) {
+      const o = two[i]!;
+      assert.ok(!o.ok && /its reading thread stopped \(exit code 7\)/.test(o.error.message), o.ok ? '' : o.error.message);
+    }
+    for (const [i, f] of files.entries()) {
+      if (i < 2) continue;
+      const o = two[i]!;
+      assert.ok(o.ok, f.path);
+      assert.deepStrictEqual(o.result, await readLogFile(f.path, f.options), f.path);
+    }
   });
 
   it('a cancellation rejects with AbortError', async () => {

@@ -79,6 +79,8 @@ export interface LogFilesHooks {
   threads?: number;
   /** Total bytes below which the files are read here (default LOG_THREADS_MIN_BYTES). */
   minBytes?: number;
+  /** Starts a lane's thread (default: a 'log-reader' core worker). Tests pass one that dies. */
+  startThread?: () => Worker | null;
 }
 
 /** How many threads readLogFiles will use for these files; 0: it reads them in the calling thread. */
@@ -98,7 +100,7 @@ export async function readLogFiles(files: LogFileRequest[], hooks: LogFilesHooks
   const outcomes: LogFileOutcome[] = new Array(files.length);
   let next = 0;
   const lane = async (): Promise<void> => {
-    const reader = inThread ? null : startReader();
+    const reader = inThread ? null : startReader(hooks.startThread ?? (() => startCoreWorker({ kind: 'log-reader' } satisfies LogReaderJob)));
     try {
       while (next < files.length) {
         const i = next++;
@@ -130,10 +132,10 @@ interface Reader {
 }
 
 /** A lane's thread, or null when none can be started (the lane then reads here). */
-function startReader(): Reader | null {
+function startReader(startThread: () => Worker | null): Reader | null {
   let worker: Worker | null;
   try {
-    worker = startCoreWorker({ kind: 'log-reader' } satisfies LogReaderJob);
+    worker = startThread();
   } catch {
     worker = null;
   }
