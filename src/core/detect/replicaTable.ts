@@ -3,15 +3,15 @@
  * CPU cache: a key maps to one bucket of WAYS slots) over a ring of sighting entries written in order.
  *
  * Laid out for the memory system. Nearly every packet of a capture is new to the table, so the common case is a
- * lookup that misses and an insert. The benchmark's profile showed that case waiting on DRAM (and on page walks)
- * when buckets held the packets themselves: a 23 MB table, one random block per packet, evicted by the capture
- * streaming through between two visits. Now a bucket is one 64-byte line of 16 slots of 32 bits (a short tag of
- * the key, a flag and the sequence number of the slot's entry): 1 MB for 2^18 slots, which stays in cache and
- * in the TLB's reach. The
- * packet itself goes to the ring's head, a sequential write the prefetcher sees coming. Entries are read back
- * only for the rare packet seen again. A slot is taken by a new key when empty, when its entry has been
- * overwritten by the ring (2^n newer sightings), when stale (last seen longer ago than the stream gap), else the
- * least recently seen, preferring slots without an open stream.
+ * lookup that misses and an insert. When buckets held the packets themselves (a 23 MB table, one random 768-byte
+ * block per packet, several lines read and written), the benchmark's profile showed that case waiting on memory.
+ * Now a bucket is one 64-byte line of 16 slots of 32 bits (a short tag of the key, a flag and the sequence number
+ * of the slot's entry): 1 MB for 2^18 slots, one line read per lookup; the packet itself goes to the ring's head,
+ * a sequential write, and entries are read back only for the rare packet seen again. (The index line still
+ * misses the cache when a capture streams through between two visits: bench/results.md, "Second round".)
+ * A slot is taken by a new key when empty, when its entry has been overwritten by the ring (2^n newer
+ * sightings), when stale (last seen longer ago than the stream gap), else the least recently seen, preferring
+ * slots without an open stream.
  *
  * "Least recently seen" is kept as the order of the ring: a sighting that changes a slot's entry moves the entry
  * to the head, so the oldest sequence number is the oldest sighting (in frame order, which is time order in a
