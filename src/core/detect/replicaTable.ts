@@ -47,8 +47,8 @@ const E_LAST_TTL = 14;
 
 export class ReplicaTable {
   /**
-   * One 32-bit word per slot: STREAM_FLAG, then the key's tag (top bits of h2), then the low `seqBits` bits of
-   * the sequence number of the slot's entry (EMPTY_SEQ: empty).
+   * One 32-bit word per slot: STREAM_FLAG (bit 31), then the key's tag (h2's own bits from seqBits to 30), then
+   * the low `seqBits` bits of the sequence number of the slot's entry (EMPTY_SEQ: empty).
    */
   private readonly slots: Uint32Array;
   private readonly entries: Uint32Array;
