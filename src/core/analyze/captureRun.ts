@@ -6,12 +6,11 @@ import { readCaptureFile } from '../capture/open';
 import type { CaptureProblem, CaptureSummary, Frame } from '../capture/types';
 import { createDecodedPacket, decodeFrame } from '../decode/decoder';
 import type { CaptureImpact } from '../detect/impact';
-import { LoopDetector } from '../detect/loops';
 import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
 import type { CaptureInputSummary, InputProblem } from '../model/report';
 import { isoFromSecNsec, microsFromSecNsec } from '../model/time';
-import { secondStageFor, type SecondStageThreading } from './secondStage';
+import { captureStagesFor, type SecondStageThreading, type StagesOutcome, type StartSecondStage } from './secondStage';
 
 export interface CaptureRunOptions {
   signal?: AbortSignal;
@@ -19,8 +18,10 @@ export interface CaptureRunOptions {
   onBytes?: (bytesRead: number) => void;
   stallThresholdMs: number;
   loopDetection?: LoopDetectionSettings;
-  /** Whether ladder context and TCP impact are measured in a second thread (see secondStage.ts); default 'auto'. */
+  /** Whether loop tracking, ladder context and TCP impact run in a second thread (see secondStage.ts); default 'auto'. */
   secondThread?: SecondStageThreading;
+  /** How that thread is started (tests). */
+  startSecondStage?: StartSecondStage;
 }
 
 export interface CaptureRunResult {
@@ -32,16 +33,15 @@ export interface CaptureRunResult {
 }
 
 export async function analyzeCapture(path: string, format: string, sizeBytes: number, opts: CaptureRunOptions): Promise<CaptureRunResult> {
-  const detector = new LoopDetector(path, opts.loopDetection ?? {});
-  const stage = secondStageFor(path, format, sizeBytes, opts.stallThresholdMs, opts.secondThread ?? 'auto');
+  const stages = captureStagesFor(path, format, sizeBytes, { stallThresholdMs: opts.stallThresholdMs, loopDetection: opts.loopDetection ?? {} },
+    opts.secondThread ?? 'auto', opts.startSecondStage);
   const pkt = createDecodedPacket();
   // Frames without a timestamp (pcapng Simple Packet Blocks) take the last known time.
   let timeUs = 0;
   const onFrame = (f: Frame): void => {
     if (f.hasTime) timeUs = microsFromSecNsec(f.timeSec, f.timeNsec);
     decodeFrame(f.data, f.linkType, pkt);
-    const kind = detector.observe(f, timeUs, pkt, f.data);
-    stage.frame(f, timeUs, pkt, kind);
+    stages.frame(f, timeUs, pkt);
   };
   let summary: CaptureSummary | null = null;
   const problems: InputProblem[] = [];
@@ -49,28 +49,34 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
     summary = await readCaptureFile(path, onFrame, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (done) => opts.onBytes?.(done),
-      beforeRead: () => stage.beforeRead(),
-      ...(stage.follower ? { follower: stage.follower } : {}),
+      beforeRead: () => stages.beforeRead(),
     });
     for (const p of summary.problems) problems.push(problemOf(p));
   } catch (e) {
     if (opts.signal?.aborted || (e instanceof Error && e.name === 'AbortError')) {
-      stage.dispose();
+      stages.dispose();
       throw e;
     }
     // The reader rejects only when the file cannot be opened at all.
     problems.push({ severity: 'error', message: e instanceof Error ? e.message : String(e), fatal: true });
   }
-  let episodes: LoopEpisode[];
-  let measured: Awaited<ReturnType<typeof stage.finish>>;
+  let outcome: StagesOutcome;
   try {
-    episodes = detector.finish();
-    measured = await stage.finish(episodes);
+    outcome = await stages.finish();
   } catch (e) {
-    stage.dispose();
+    stages.dispose();
     throw e;
   }
-  problems.push(...measured.problems);
+  if (!outcome.ok) {
+    // The second thread failed: the findings it held are lost, so the capture is analysed again in this thread.
+    stages.dispose();
+    const again = await analyzeCapture(path, format, sizeBytes, { ...opts, secondThread: 'off' });
+    again.summary.problems.unshift({
+      severity: 'warning', fatal: false,
+      message: `the analysis thread failed (${outcome.reason}); the capture was analysed again in one thread`,
+    });
+    return again;
+  }
   return {
     summary: {
       kind: 'capture',
@@ -83,9 +89,9 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
       lastTime: isoOrNull(summary?.lastTime),
       problems,
     },
-    episodes,
-    impact: measured.impact,
-    icmpTimeExceeded: detector.timeExceededTotal,
+    episodes: outcome.episodes,
+    impact: outcome.impact,
+    icmpTimeExceeded: outcome.icmpTimeExceeded,
   };
 }
 

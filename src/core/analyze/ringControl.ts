@@ -1,18 +1,22 @@
 /**
- * The four counters a producer thread and a follower thread share for a ring in shared memory (kindRing.ts,
- * opRing.ts): how many entries were published, how many the follower is done with, whether the producer closed,
- * and whether the follower sleeps. The producer never blocks; the follower sleeps with Atomics.wait.
+ * The counters a producer thread and a follower thread share for a ring in shared memory (factRing.ts): how many
+ * entries were published, how many the follower is done with, whether the producer closed, whether either sleeps,
+ * and whether the follower is gone. Both sleep with Atomics.wait, each woken by the other only when it sleeps.
  */
 export const PRODUCED = 0;
 export const CONSUMED = 1;
 const STATE = 2;
 /** 1 while the follower sleeps on PRODUCED. */
 const WAITING = 3;
+/** 1 while the producer sleeps on CONSUMED (the ring is full). */
+export const PRODUCER_WAITING = 4;
+/** 1 once the follower stopped (failed, or its thread exited): the producer must not wait for it. */
+export const GONE = 5;
 const RUNNING = 0;
 const DONE = 1;
 
 export function createControl(): SharedArrayBuffer {
-  return new SharedArrayBuffer(16);
+  return new SharedArrayBuffer(32);
 }
 
 /** Makes entries [0, n) visible, waking the follower only if it sleeps (a wake-up is a system call). */

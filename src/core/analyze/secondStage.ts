@@ -1,26 +1,23 @@
 /**
- * What happens to a frame after the loop detector's verdict: the ladder context (ordinary traffic and ICMP
- * around loops) and the TCP impact tracker. Done in the detector's own thread, or, for a large capture, in a
- * second thread that follows it. The detector and those two are the big costs of analyze (the benchmark's
- * profile), and they depend on one another only through one fact per frame, its SightingKind, which the detector
- * knows first. So the reader reads into buffers shared with the second thread and mirrors its parser calls to it
- * (opRing.ts): that thread parses the same bytes again, without reading the file, and gets each frame's kind as one
- * byte in a second ring (kindRing.ts). Both cores work, and the results are those of one thread (the tests compare
- * the two on real captures).
+ * A decoded capture's way to its findings. The thread that reads and decodes writes one record per frame
+ * (detect/frameFacts.ts: replica keys, directions, addresses, TCP and ICMP fields; SightingFront); the loop tracker,
+ * the ladder context and the TCP impact tracker read only those records. For a large capture they run in a second
+ * thread, fed through a ring in shared memory (factRing.ts), so that both cores work and nothing is parsed twice;
+ * otherwise in the same thread, one record at a time. The results are the same either way (the tests compare the
+ * two on real captures). If the second thread fails, the caller analyses the capture again in one thread.
  */
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import type { ReadFollower } from '../capture/open';
+import type { Worker } from 'node:worker_threads';
 import type { Frame } from '../capture/types';
-import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from '../capture/limits';
 import type { DecodedPacket } from '../decode/types';
+import { FrameFacts } from '../detect/frameFacts';
 import type { CaptureImpact } from '../detect/impact';
-import type { SightingKind } from '../detect/loops';
+import { LoopTracker } from '../detect/loops';
+import { SightingFront } from '../detect/sightingFront';
+import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
-import type { InputProblem } from '../model/report';
 import { startCoreWorker } from '../parallel/startWorker';
-import type { SecondStageFinish, SecondStageJob, SecondStageReply, SharedBufferMessage } from './secondStageThread';
-import { KindProducer, createKindRing } from './kindRing';
-import { OpProducer, ParserOp, createOpRing } from './opRing';
+import { FactProducer, createFactRing } from './factRing';
+import type { SecondStageFinish, SecondStageJob, SecondStageReply } from './secondStageThread';
 import { StageWork } from './stageWork';
 
 /** 'auto': a second thread for plain (not gzip) captures of at least SECOND_THREAD_MIN_BYTES; 'on': for any plain capture. */
@@ -28,76 +25,86 @@ export type SecondStageThreading = 'auto' | 'on' | 'off';
 
 /** Below this a second thread's start-up (~50 ms) costs more than it saves. */
 export const SECOND_THREAD_MIN_BYTES = 32 << 20;
-/** Frames the reader can deliver from one chunk: the chunk plus the unfinished record carried in front of it, 16-byte records at the least. */
-const MAX_FRAMES_PER_CHUNK = Math.ceil((DEFAULT_CHUNK_BYTES + MAX_RECORD_STANDARD) / 16) + 1;
 const ROOM_POLL_MS = 1;
-/** Buffer ids go through a float64 field; the reader needs a handful (its pool, a window grown for a huge record). */
-const MAX_SHARED_BUFFERS = 1024;
 
-/** What the second stage fills in of an episode. */
-export type StageEpisodeResult = Pick<LoopEpisode, 'impact' | 'background' | 'icmpMarks'>;
+export interface StageSettings {
+  stallThresholdMs: number;
+  loopDetection: LoopDetectionSettings;
+}
 
-export interface SecondStage {
-  /** The second thread, when there is one: the reader reads into its buffers and tells it its parser calls. */
-  readonly follower?: ReadFollower;
-  /** The detector's verdict on one decoded frame. */
-  frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void;
+/** What a capture's frames came to. */
+export type StagesOutcome =
+  | { ok: true; episodes: LoopEpisode[]; impact: CaptureImpact; icmpTimeExceeded: number }
+  | { ok: false; reason: string };
+
+export interface CaptureStages {
+  /** One frame, decoded into `pkt`, at `timeUs`. */
+  frame(f: Frame, timeUs: number, pkt: DecodedPacket): void;
   /** Awaited by the reader before each chunk it reads. */
   beforeRead(): Promise<void> | void;
-  /** Every frame was seen: fills in the episodes' impact and ladder context, returns the capture's impact. */
-  finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }>;
+  /** Every frame was seen. */
+  finish(): Promise<StagesOutcome>;
   /** The run is abandoned (cancelled or failed): stops any thread. */
   dispose(): void;
 }
 
-export function secondStageFor(path: string, format: string, sizeBytes: number, stallThresholdMs: number, threading: SecondStageThreading): SecondStage {
+/** How to start the second thread (tests supply one that fails). */
+export type StartSecondStage = (job: SecondStageJob) => Worker | null;
+
+export function captureStagesFor(path: string, format: string, sizeBytes: number, settings: StageSettings, threading: SecondStageThreading,
+  start: StartSecondStage = (job) => startCoreWorker(job)): CaptureStages {
   const follow = threading === 'on' || (threading === 'auto' && sizeBytes >= SECOND_THREAD_MIN_BYTES);
-  // The gzip reader refills its window in place chunk by chunk, so it would wait for the second thread at every
-  // chunk: one thread does it all.
+  // The gzip reader inflates chunk by chunk in one thread; a second one would mostly wait for it.
   if (follow && !format.endsWith('.gz')) {
-    const ring = createKindRing(MAX_FRAMES_PER_CHUNK);
-    const ops = createOpRing();
-    const channel = new MessageChannel();
-    const job: SecondStageJob = { kind: 'second-stage', path, stallThresholdMs, ring, ops, buffers: channel.port2 };
+    const ring = createFactRing();
+    const job: SecondStageJob = { kind: 'second-stage', path, stallThresholdMs: settings.stallThresholdMs, loopDetection: settings.loopDetection, ring };
     let worker: Worker | null = null;
     try {
-      worker = startCoreWorker(job, [channel.port2]);
+      worker = start(job);
     } catch {
       worker = null;
     }
-    if (worker) return new ThreadStage(worker, new KindProducer(ring, MAX_FRAMES_PER_CHUNK), new OpProducer(ops), channel.port1);
-    channel.port1.close();
+    if (worker) return new ThreadStages(worker, new FactProducer(ring));
   }
-  return new InThreadStage(new StageWork(path, stallThresholdMs));
+  return new InThreadStages(path, settings);
 }
 
-class InThreadStage implements SecondStage {
-  constructor(private readonly work: StageWork) {}
+class InThreadStages implements CaptureStages {
+  private readonly front = new SightingFront();
+  private readonly facts = new FrameFacts();
+  private readonly tracker: LoopTracker;
+  private readonly work: StageWork;
 
-  frame(f: Frame, timeUs: number, pkt: DecodedPacket, kind: SightingKind): void {
-    this.work.observe(f.number, timeUs, pkt, f.data, kind);
+  constructor(path: string, settings: StageSettings) {
+    this.tracker = new LoopTracker(path, settings.loopDetection);
+    this.work = new StageWork(path, settings.stallThresholdMs);
+  }
+
+  frame(f: Frame, timeUs: number, pkt: DecodedPacket): void {
+    this.front.describe(f, timeUs, pkt, f.data, this.facts, 0);
+    this.work.observe(this.facts, 0, this.tracker.observe(this.facts, 0));
   }
 
   beforeRead(): void {}
 
-  async finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }> {
-    return { impact: this.work.finish(episodes), problems: [] };
+  async finish(): Promise<StagesOutcome> {
+    const front = this.front.state();
+    const episodes = this.tracker.finish(front);
+    const impact = this.work.finish(episodes);
+    return { ok: true, episodes, impact, icmpTimeExceeded: front.timeExceededTotal };
   }
 
   dispose(): void {}
 }
 
-/** Exported for tests (a thread that dies); use secondStageFor. */
-export class ThreadStage implements SecondStage, ReadFollower {
+/** Exported for tests (a thread that dies); use captureStagesFor. */
+export class ThreadStages implements CaptureStages {
+  private readonly front = new SightingFront();
   private failure: string | null = null;
   private reply: SecondStageReply | null = null;
   private readonly ended: Promise<void>;
-  /** Shared buffers by their memory, and for each the parser calls made when it was last read (free once made there too). */
-  private readonly ids = new Map<ArrayBufferLike, number>();
-  private readonly lastCalls: number[] = [];
 
-  constructor(private readonly worker: Worker, private readonly producer: KindProducer, private readonly ops: OpProducer,
-    private readonly port: MessagePort) {
+  constructor(private readonly worker: Worker, private readonly producer: FactProducer) {
     this.ended = new Promise<void>((resolve) => {
       worker.once('message', (m: SecondStageReply) => {
         this.reply = m;
@@ -114,121 +121,50 @@ export class ThreadStage implements SecondStage, ReadFollower {
     });
   }
 
-  get follower(): ReadFollower {
-    return this;
-  }
-
-  alloc(bytes: number): Uint8Array {
-    if (this.ids.size >= MAX_SHARED_BUFFERS) throw new Error(`more than ${MAX_SHARED_BUFFERS} reader buffers`);
-    const buffer = new SharedArrayBuffer(bytes);
-    const id = this.ids.size;
-    this.ids.set(buffer, id);
-    this.lastCalls[id] = 0;
-    // Announced before any call on it is pushed, so the thread always finds it.
-    this.port.postMessage({ id, buffer } satisfies SharedBufferMessage);
-    return new Uint8Array(buffer);
-  }
-
-  isFree(buffer: Uint8Array): boolean {
-    const id = this.ids.get(buffer.buffer);
-    return this.failure !== null || id === undefined || this.ops.consumed >= this.lastCalls[id]!;
-  }
-
-  whenFree(buffer: Uint8Array): Promise<void> | void {
-    if (this.isFree(buffer)) return;
-    // The thread can only finish a call once it has been shown the kinds of its frames.
-    this.producer.flush();
-    return this.until(() => this.isFree(buffer));
-  }
-
-  parsing(bytes: Uint8Array, start: number, end: number, fileOffset: number): void {
-    this.call(ParserOp.Parse, bytes, start, end, fileOffset);
-  }
-
-  finishing(bytes: Uint8Array, start: number, end: number, fileOffset: number): void {
-    this.call(ParserOp.Finish, bytes, start, end, fileOffset);
-  }
-
-  discarding(n: number): void {
-    if (this.failure === null) this.ops.push(ParserOp.Discard, 0, n, 0, 0);
-  }
-
-  private call(op: ParserOp, bytes: Uint8Array, start: number, end: number, fileOffset: number): void {
+  frame(f: Frame, timeUs: number, pkt: DecodedPacket): void {
     if (this.failure !== null) return;
-    const id = this.ids.get(bytes.buffer);
-    // Every buffer the reader parses comes from alloc(); anything else is a bug here.
-    if (id === undefined) throw new Error('a parser call outside the shared reader buffers');
-    this.ops.push(op, id, start, end, fileOffset);
-    this.lastCalls[id] = this.ops.produced;
-  }
-
-  frame(_f: Frame, _timeUs: number, _pkt: DecodedPacket, kind: SightingKind): void {
-    if (this.failure === null) this.producer.push(kind);
+    const slot = this.producer.claim();
+    if (slot < 0) {
+      this.failure = 'the thread stopped taking frames';
+      return;
+    }
+    this.front.describe(f, timeUs, pkt, f.data, this.producer.facts, slot);
+    this.producer.commit();
   }
 
   beforeRead(): Promise<void> | void {
-    const room = (): boolean => this.producer.hasRoom() && this.ops.hasRoom();
+    const room = (): boolean => this.producer.free() >= this.producer.facts.slots / 2;
     if (this.failure !== null || room()) return;
-    // The thread is two chunks behind: wait for it (asynchronously, so that its failure is heard).
+    // The thread is half a ring behind: wait for it (asynchronously, so that its failure is heard).
     this.producer.flush();
-    return this.until(room);
-  }
-
-  /** Polls `ready` until it holds or the thread has failed (never waits on a dead thread). */
-  private until(ready: () => boolean): Promise<void> {
     return new Promise<void>((resolve) => {
       const poll = (): void => {
-        if (this.failure !== null || ready()) resolve();
+        if (this.failure === null && this.producer.consumerGone) this.failure = 'the thread stopped taking frames';
+        if (this.failure !== null || room()) resolve();
         else setTimeout(poll, ROOM_POLL_MS);
       };
       poll();
     });
   }
 
-  async finish(episodes: LoopEpisode[]): Promise<{ impact: CaptureImpact; problems: InputProblem[] }> {
+  async finish(): Promise<StagesOutcome> {
     this.producer.close();
-    this.ops.close();
-    if (this.failure === null) {
-      const message: SecondStageFinish = {
-        episodes: episodes.map((e) => ({
-          startUs: e.startUs, endUs: e.endUs, destinationPrefixes: e.destinationPrefixes, macPairs: e.macPairs, routers: e.routers, impact: e.impact,
-        })),
-      };
-      this.worker.postMessage(message);
-    }
+    const front = this.front.state();
+    if (this.failure === null) this.worker.postMessage({ front } satisfies SecondStageFinish);
+    // A thread that stopped taking frames may still be running: it is not waited for.
+    else void this.worker.terminate();
     await this.ended;
-    this.port.close();
     const reply = this.reply;
-    // Both threads parse the same bytes: any other frame count than the detector's is a failure, not a result.
-    if (reply?.ok && reply.frames === this.producer.frames) {
-      reply.episodes.forEach((r, i) => {
-        const e = episodes[i]!;
-        e.impact = r.impact;
-        if (r.background !== undefined) e.background = r.background;
-        if (r.icmpMarks !== undefined) e.icmpMarks = r.icmpMarks;
-      });
-      return { impact: reply.impact, problems: [] };
+    // Any other record count than the one sent is a failure, not a result.
+    if (this.failure === null && reply?.ok && reply.frames === this.producer.produced) {
+      return { ok: true, episodes: reply.episodes, impact: reply.impact, icmpTimeExceeded: front.timeExceededTotal };
     }
-    const reason = reply?.ok
-      ? `it saw ${reply.frames} frames of ${this.producer.frames}`
-      : reply ? reply.message : (this.failure ?? 'no result');
-    return {
-      impact: emptyImpact(episodes.length),
-      problems: [{ severity: 'error', fatal: false, message: `TCP impact and ladder context not measured: their thread failed (${reason}); the loops are complete` }],
-    };
+    const reason = this.failure ?? (reply?.ok ? `it took ${reply.frames} frames of ${this.producer.produced}` : reply ? reply.message : 'no result');
+    return { ok: false, reason };
   }
 
   dispose(): void {
     this.producer.close();
-    this.ops.close();
-    this.port.close();
     void this.worker.terminate();
   }
-}
-
-function emptyImpact(episodes: number): CaptureImpact {
-  return {
-    tcpFlows: 0, retransmissions: 0, stalls: [], flows: [], flowsTotal: 0,
-    episodeFlows: Array.from({ length: episodes }, () => ({ flows: new Set<string>(), clients: new Set<string>() })),
-  };
 }

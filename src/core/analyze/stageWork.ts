@@ -2,7 +2,7 @@
  * The second stage's work itself, the same whichever thread does it (secondStage.ts): the ladder context and the
  * TCP impact of one capture, fed each frame with the detector's verdict.
  */
-import type { DecodedPacket } from '../decode/types';
+import type { FrameFacts } from '../detect/frameFacts';
 import { ImpactTracker, type CaptureImpact, type EpisodeWindow } from '../detect/impact';
 import { LadderContext, type ContextEpisode } from '../detect/ladderContext';
 import { SightingKind } from '../detect/loops';
@@ -18,12 +18,12 @@ export class StageWork {
     this.impact = new ImpactTracker(path, { stallThresholdMs });
   }
 
-  /** One frame, decoded into `pkt` (a capture's duplicate need not be: both ignore it). */
-  observe(frameNumber: number, timeUs: number, pkt: DecodedPacket, data: Uint8Array, kind: SightingKind): void {
+  /** One frame's record (frameFacts.ts) and the loop tracker's verdict on it. */
+  observe(facts: FrameFacts, slot: number, kind: SightingKind): void {
     if (kind === SightingKind.Duplicate) return;
-    this.context.observe(timeUs, pkt, data, kind);
+    this.context.observe(facts, slot, kind);
     // A looped packet seen ten times is one packet, not nine retransmissions.
-    if (kind !== SightingKind.Replica) this.impact.observe(frameNumber, timeUs, pkt, data);
+    if (kind !== SightingKind.Replica) this.impact.observe(facts, slot);
   }
 
   /** Every frame was seen: fills in the episodes' ladder context and impact, returns the capture's impact. */

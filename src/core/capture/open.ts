@@ -3,14 +3,10 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { ParseContext } from './context';
 import { DEFAULT_CHUNK_BYTES, MAX_RECORD_STANDARD } from './limits';
-import { MirroredParser, type ParserMirror } from './mirror';
 import { CaptureParser } from './parser';
 import { isGzip } from './sniff';
 import type { CaptureSummary, Frame } from './types';
 import { ParserWindow } from './window';
-
-/** Buffers that take turns when another thread parses the same bytes later (ReadOptions.follower). */
-const SHARED_POOL = 6;
 
 export { sniffCaptureFormat } from './sniff';
 
@@ -24,20 +20,6 @@ export interface ReadOptions {
    * promise that settles when it can take more frames, so memory stays bounded (backpressure).
    */
   beforeRead?: () => Promise<void> | void;
-  /**
-   * Another thread that parses the same bytes after this reader: the reader reads into its buffers, writes one
-   * again only once it is free, and tells it every call made to the parser (see mirror.ts).
-   */
-  follower?: ReadFollower;
-}
-
-/** See ReadOptions.follower. */
-export interface ReadFollower extends ParserMirror {
-  alloc(bytes: number): Uint8Array;
-  /** True when nothing still reads the bytes `buffer` held: it may be written again. */
-  isFree(buffer: Uint8Array): boolean;
-  /** Settles when isFree(buffer) (or when the reader of the bytes is gone). */
-  whenFree(buffer: Uint8Array): Promise<void> | void;
 }
 
 /**
@@ -61,10 +43,7 @@ export async function readCaptureFile(path: string, onFrame: (f: Frame) => void,
     const headLen = size >= 2 ? (await fh.read(head, 0, 2, 0)).bytesRead : 0;
     const gzip = isGzip(head.subarray(0, headLen));
     // A small file needs no 4 MiB buffer; gzip output has no known size, the window grows if a record needs it.
-    const { follower } = opts;
-    const alloc = follower ? (n: number): Uint8Array => follower.alloc(n) : undefined;
-    const parser = follower ? new MirroredParser(new CaptureParser(ctx), follower) : new CaptureParser(ctx);
-    const window = new ParserWindow(parser, gzip ? chunkSize : Math.min(chunkSize, size + 1), 0, alloc);
+    const window = new ParserWindow(new CaptureParser(ctx), gzip ? chunkSize : Math.min(chunkSize, size + 1));
     const bytesRead = gzip
       ? await pumpGzip(fh, window, ctx, chunkSize, opts)
       : await pumpFile(fh, size, window, ctx, chunkSize, opts);
@@ -113,26 +92,10 @@ function fileError(path: string, e: unknown): Error {
 async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx: ParseContext, chunkSize: number,
   opts: ReadOptions): Promise<number> {
   if (size <= chunkSize) return pumpFileInTurn(fh, size, window, ctx, chunkSize, opts);
-  const { signal, onProgress, beforeRead, follower } = opts;
+  const { signal, onProgress, beforeRead } = opts;
   // Room in front of each chunk for the unfinished record carried over from the previous one.
   const headroom = MAX_RECORD_STANDARD;
-  const alloc = (): Uint8Array => (follower ? follower.alloc(headroom + chunkSize) : new Uint8Array(headroom + chunkSize));
-  // With a follower, a buffer it has not parsed yet is not read into: up to SHARED_POOL buffers take turns, so
-  // that it may fall a few chunks behind before the reader waits for it.
-  const pool: Uint8Array[] = [];
-  let pooled = 1;
-  const freeSpare = async (candidate: Uint8Array): Promise<Uint8Array> => {
-    if (!follower) return candidate;
-    pool.push(candidate);
-    const ready = pool.findIndex((b) => follower.isFree(b));
-    if (ready >= 0) return pool.splice(ready, 1)[0]!;
-    if (pooled < SHARED_POOL) {
-      pooled++;
-      return alloc();
-    }
-    await follower.whenFree(pool[0]!);
-    return pool.shift()!;
-  };
+  const alloc = (): Uint8Array => new Uint8Array(headroom + chunkSize);
   let spare = alloc();
   let pos = 0;
   let ahead: { buffer: Uint8Array; bytes: Promise<number> } | null = null;
@@ -155,7 +118,6 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
         }
         await beforeRead?.();
         signal?.throwIfAborted();
-        if (follower) await follower.whenFree(spare);
         readAhead(spare);
       }
       const current: { buffer: Uint8Array; bytes: Promise<number> } = ahead!;
@@ -168,13 +130,11 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
       pos += n;
       const previous = window.adopt(current.buffer, headroom);
       if (previous === null) {
-        // A record larger than the headroom is pending: copied in behind it, without reading ahead this time
-        // (the copy may move bytes inside the window's buffer: not while someone still reads them).
-        if (follower) await follower.whenFree(window.buffer);
+        // A record larger than the headroom is pending: copied in behind it, without reading ahead this time.
         window.push(current.buffer.subarray(headroom, headroom + n));
         spare = current.buffer;
       } else {
-        spare = previous.length >= headroom + chunkSize ? await freeSpare(previous) : alloc();
+        spare = previous.length >= headroom + chunkSize ? previous : alloc();
         // While a skipped block streams by, the next round seeks past the rest of it instead of reading it.
         if (pos < size && window.discardable === 0) {
           await beforeRead?.();
@@ -195,7 +155,7 @@ async function pumpFile(fh: FileHandle, size: number, window: ParserWindow, ctx:
 
 /** Small files: one read after the other. */
 async function pumpFileInTurn(fh: FileHandle, size: number, window: ParserWindow, ctx: ParseContext, chunkSize: number,
-  { signal, onProgress, beforeRead, follower }: ReadOptions): Promise<number> {
+  { signal, onProgress, beforeRead }: ReadOptions): Promise<number> {
   let pos = 0;
   while (pos < size && !window.stopped) {
     await beforeRead?.();
@@ -206,8 +166,6 @@ async function pumpFileInTurn(fh: FileHandle, size: number, window: ParserWindow
       onProgress?.(pos, size);
       continue;
     }
-    // writable() may move the unfinished record to the front of the buffer: not while someone still reads it.
-    if (follower) await follower.whenFree(window.buffer);
     const w = window.writable(size - pos);
     const { bytesRead } = await fh.read(w.buffer, w.offset, Math.min(w.length, chunkSize, size - pos), pos);
     if (bytesRead === 0) {
@@ -223,14 +181,13 @@ async function pumpFileInTurn(fh: FileHandle, size: number, window: ParserWindow
 
 /** gzip: the decompressed stream is copied into the window as it comes; offsets are decompressed offsets. */
 async function pumpGzip(fh: FileHandle, window: ParserWindow, ctx: ParseContext, chunkSize: number,
-  { signal, onProgress, beforeRead, follower }: ReadOptions): Promise<number> {
+  { signal, onProgress, beforeRead }: ReadOptions): Promise<number> {
   const source = fh.createReadStream({ start: 0, highWaterMark: chunkSize, autoClose: false });
   const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(chunkSize, 1 << 20)) });
   source.pipe(gunzip);
   try {
     for await (const chunk of gunzip) {
       signal?.throwIfAborted();
-      if (follower) await follower.whenFree(window.buffer);
       window.push(chunk as Buffer);
       onProgress?.(source.bytesRead, ctx.summary.fileSize);
       if (window.stopped) break;

@@ -15,14 +15,10 @@ export class ParserWindow {
   /** File offset of buf[start]; a double, exact far beyond 4 GB. */
   private offset: number;
 
-  /**
-   * `startOffset`: file offset of the first byte pushed (0 for a whole file; tests use it to check 64-bit arithmetic).
-   * `alloc`: where buffers come from (shared memory when another thread parses the same bytes, see ReadOptions.follower).
-   */
-  constructor(private readonly parser: FormatParser, initialCapacity: number, startOffset = 0,
-    private readonly alloc: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)) {
+  /** `startOffset`: file offset of the first byte pushed (0 for a whole file; tests use it to check 64-bit arithmetic). */
+  constructor(private readonly parser: FormatParser, initialCapacity: number, startOffset = 0) {
     this.offset = startOffset;
-    this.buf = alloc(Math.max(16, Math.min(initialCapacity, MAX_WINDOW_BYTES)));
+    this.buf = new Uint8Array(Math.max(16, Math.min(initialCapacity, MAX_WINDOW_BYTES)));
     this.view = viewOf(this.buf);
   }
 
@@ -49,7 +45,7 @@ export class ParserWindow {
     const pending = this.end - this.start;
     const want = Math.min(Math.max(this.parser.need, pending + 1), pending + Math.max(1, remaining));
     if (want > this.buf.length) {
-      const grown = this.alloc(Math.min(Math.max(want, this.buf.length * 2), MAX_WINDOW_BYTES));
+      const grown = new Uint8Array(Math.min(Math.max(want, this.buf.length * 2), MAX_WINDOW_BYTES));
       grown.set(this.buf.subarray(this.start, this.end));
       this.buf = grown;
       this.view = viewOf(grown);

@@ -7,7 +7,7 @@
 import type { DecodedPacket } from '../decode/types';
 
 /** Beyond this many distinct directions (spoofed MACs...) new ones share the id OVERFLOW_DIRECTION. */
-const MAX_DIRECTIONS = 1 << 16;
+export const MAX_DIRECTIONS = 1 << 16;
 const DIRECTION_CACHE_BITS = 10;
 const DIRECTION_CACHE = 1 << DIRECTION_CACHE_BITS;
 export const OVERFLOW_DIRECTION = 0;

@@ -23,7 +23,7 @@ export interface TimeExceededSighting {
 
 export interface EpisodeContext {
   capture: string;
-  directions: DirectionTable;
+  directions: Pick<DirectionTable, 'info'>;
   timeExceeded: readonly TimeExceededSighting[];
   /** MAC -> IP addresses that MAC's owner originated router traffic from (ICMP errors, BGP, OSPF). */
   routerAddressesByMac: ReadonlyMap<number, ReadonlySet<string>>;

@@ -6,11 +6,10 @@
  * Bounded: at most MAX_OPEN_FLOWS flows are tracked at once (idle ones are finished first), and the hurt
  * events kept for the overlap computation are capped.
  */
-import type { DecodedPacket } from '../decode/types';
 import type { FlowImpact, LoopEpisode, TcpStall } from '../model/loops';
 import { isoOfCaptureTime } from './instant';
 import { ipv4Text, ipv6TextAt } from '../decode/text';
-import { PairHash } from './hash';
+import { Fact, INNER, type FrameFacts } from './frameFacts';
 import { TcpFlowState, type StallSpan } from './tcpFlow';
 
 export interface ImpactOptions {
@@ -87,7 +86,6 @@ export class ImpactTracker {
    */
   private readonly flows = new Map<number, FlowEntry>();
   private flowCount = 0;
-  private readonly hash = new PairHash();
   private readonly hurt: HurtFlow[] = [];
   // Hurt events, columnar: stalls (start, end, flow, first frame) and retransmissions (time, flow).
   private stallStart: number[] = [];
@@ -107,41 +105,35 @@ export class ImpactTracker {
     this.graceUs = (opts.retransmissionGraceMs ?? 3000) * 1000;
   }
 
-  /** Feeds one packet that is not a replica or duplicate. */
-  observe(frameNumber: number, timeUs: number, pkt: DecodedPacket, data: Uint8Array): void {
+  /** Feeds one frame's record (frameFacts.ts) that is not a replica or duplicate. */
+  observe(facts: FrameFacts, slot: number): void {
+    const timeUs = facts.timeUs(slot);
     this.nowUs = timeUs;
     if (++this.packets % SWEEP_EVERY_PACKETS === 0) this.sweep();
-    if (pkt.innerIp < 0) return;
-    let tr = -1;
-    for (let i = 0; i < pkt.transportCount; i++) {
-      const t = pkt.transports[i]!;
-      if (t.ipIndex === pkt.innerIp && t.proto === 6) {
-        tr = i;
-        break;
-      }
-    }
-    if (tr < 0) return;
-    const t = pkt.transports[tr]!;
-    const ip = pkt.ipLayers[pkt.innerIp]!;
-    if (t.validBytes < 14) return; // flags not captured
-    // Payload length from the length fields (the capture may be cut by its snap length).
-    const ipPayload = ip.version === 4 ? ip.lengthField - ip.hdrLen : ip.lengthField - (t.offset - ip.offset - 40);
-    const payloadLen = Math.max(0, ipPayload - t.tcpHdrLen);
-    const side = this.endpointOrder(ip.version, data, ip.src4, ip.dst4, ip.srcOffset, ip.dstOffset, t.srcPort, t.dstPort);
-    const key = this.hash.h1 & 0x3fffffff;
-    const h2 = this.hash.h2 & 0x3fffffff;
+    if (!facts.has(slot, Fact.Tcp)) return;
+    const v6 = facts.has(slot, Fact.V6);
+    const src4 = facts.src4(slot, INNER);
+    const dst4 = facts.dst4(slot, INNER);
+    const srcOff = facts.src6Offset(slot, INNER);
+    const dstOff = facts.dst6Offset(slot, INNER);
+    const sp = facts.srcPort(slot);
+    const dp = facts.dstPort(slot);
+    const data = facts.u8;
+    const side = facts.flowSide(slot);
+    const key = facts.flowH1(slot) & 0x3fffffff;
+    const h2 = facts.flowH2(slot) & 0x3fffffff;
     let entry = this.flows.get(key);
     while (entry !== undefined && entry.h2 !== h2) entry = entry.next ?? undefined;
     if (!entry) {
       if (this.flowCount >= MAX_OPEN_FLOWS) this.evictOldest();
-      entry = this.newEntry(h2, ip.version, data, ip.src4, ip.dst4, ip.srcOffset, ip.dstOffset, t.srcPort, t.dstPort, side);
+      entry = this.newEntry(h2, v6, data, src4, dst4, srcOff, dstOff, sp, dp, side);
       entry.next = this.flows.get(key) ?? null;
       this.flows.set(key, entry);
       this.flowCount++;
       this.tcpFlows++;
     }
     const st = entry;
-    if (st.segment(side, timeUs, frameNumber, t.seq, t.ack, t.flags, payloadLen, this.stallUs)) {
+    if (st.segment(side, timeUs, facts.frame(slot), facts.seq(slot), facts.ack(slot), facts.tcpFlags(slot), facts.payloadLength(slot), this.stallUs)) {
       this.retransmissions++;
       const hurt = this.hurtIndexOf(entry);
       if (hurt >= 0 && this.retransTime.length < MAX_HURT_EVENTS) {
@@ -223,29 +215,10 @@ export class ImpactTracker {
     return { tcpFlows: this.tcpFlows, retransmissions: this.retransmissions, stalls, flows: flows.slice(0, MAX_FLOWS_LISTED), flowsTotal: flows.length, episodeFlows };
   }
 
-  /**
-   * Hashes the two endpoints in a canonical order into `this.hash` and returns which side (0 = the lower
-   * endpoint) sent the packet, so both directions of a connection share one flow.
-   */
-  private endpointOrder(v: 4 | 6, data: Uint8Array, src4: number, dst4: number, srcOff: number, dstOff: number, sp: number, dp: number): 0 | 1 {
-    let cmp = 0;
-    if (v === 4) cmp = src4 === dst4 ? 0 : src4 < dst4 ? -1 : 1;
-    else for (let i = 0; i < 16 && cmp === 0; i++) cmp = data[srcOff + i]! - data[dstOff + i]!;
-    if (cmp === 0) cmp = sp - dp;
-    const side: 0 | 1 = cmp <= 0 ? 0 : 1;
-    const h = this.hash.reset(0x6a09e667, 0xbb67ae85);
-    const lowOff = side === 0 ? srcOff : dstOff;
-    const highOff = side === 0 ? dstOff : srcOff;
-    if (v === 4) h.word(side === 0 ? src4 : dst4).word(side === 0 ? dst4 : src4);
-    else h.bytes(data, lowOff, lowOff + 16).bytes(data, highOff, highOff + 16);
-    h.word(side === 0 ? (sp << 16) | dp : (dp << 16) | sp).finish();
-    return side;
-  }
-
-  private newEntry(h2: number, v: 4 | 6, data: Uint8Array, src4: number, dst4: number, srcOff: number, dstOff: number, sp: number, dp: number, side: 0 | 1): FlowEntry {
-    const src = v === 4 ? ipv4Text(src4) : ipv6TextAt(data, srcOff);
-    const dst = v === 4 ? ipv4Text(dst4) : ipv6TextAt(data, dstOff);
-    const endText = (a: string, p: number) => (v === 4 ? `${a}:${p}` : `[${a}]:${p}`);
+  private newEntry(h2: number, v6: boolean, data: Uint8Array, src4: number, dst4: number, srcOff: number, dstOff: number, sp: number, dp: number, side: 0 | 1): FlowEntry {
+    const src = v6 ? ipv6TextAt(data, srcOff) : ipv4Text(src4);
+    const dst = v6 ? ipv6TextAt(data, dstOff) : ipv4Text(dst4);
+    const endText = (a: string, p: number) => (v6 ? `[${a}]:${p}` : `${a}:${p}`);
     const me = endText(src, sp);
     const peer = endText(dst, dp);
     return new FlowEntry(h2, side === 0 ? [me, peer] : [peer, me], side === 0 ? [src, dst] : [dst, src]);

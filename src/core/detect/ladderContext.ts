@@ -12,10 +12,9 @@
  */
 import { BlockList } from 'node:net';
 import { ipv4Text, ipv6TextAt } from '../decode/text';
-import type { DecodedPacket } from '../decode/types';
 import type { LoopEpisode } from '../model/loops';
+import { Fact, INNER, type FrameFacts } from './frameFacts';
 import { SightingKind } from './loops';
-import { isTimeExceededInTransit, quotedDestination } from './timeExceeded';
 
 /** Context is looked for this far before and after an episode (and around each replica while streaming). */
 export const WINDOW_US = 1_000_000;
@@ -86,7 +85,7 @@ class CandidateColumns {
     this.dstMac[to] = from.dstMac[i]!;
     this.v6[to] = from.v6[i]!;
     this.dst4[to] = from.dst4[i]!;
-    if (from.v6[i]) this.dst6.set(from.dst6.subarray(i * 16, i * 16 + 16), to * 16);
+    if (from.v6[i]) for (let k = 0; k < 16; k++) this.dst6[to * 16 + k] = from.dst6[i * 16 + k]!;
   }
 
   destinationText(i: number): string {
@@ -122,30 +121,33 @@ export class LadderContext {
     return this.ringCount + this.keptCount;
   }
 
-  /** Feeds one decoded packet and what the loop detector made of it. */
-  observe(timeUs: number, pkt: DecodedPacket, data: Uint8Array, kind: SightingKind): void {
-    if (pkt.innerIp < 0) return;
+  /** Feeds one frame's record (frameFacts.ts) and what the loop detector made of it. */
+  observe(facts: FrameFacts, slot: number, kind: SightingKind): void {
+    if (!facts.has(slot, Fact.Layer)) return;
+    const timeUs = facts.timeUs(slot);
     if (kind === SightingKind.Replica) {
       this.noteReplica(timeUs);
       return;
     }
     if (kind === SightingKind.Duplicate) return;
-    const ip = pkt.ipLayers[pkt.innerIp]!;
-    this.noteTimeExceeded(timeUs, pkt, data);
+    if (facts.has(slot, Fact.TimeExceeded)) this.noteTimeExceeded(timeUs, facts, slot);
     const r = this.ring;
     if (this.ringCount === r.capacity) this.retire(this.ringHead);
     else this.ringCount++;
     const i = this.ringHead;
     r.timeUs[i] = timeUs;
-    r.ttl[i] = ip.ttl;
-    r.srcMac[i] = pkt.srcMac;
-    r.dstMac[i] = pkt.dstMac;
-    if (ip.version === 4) {
-      r.v6[i] = 0;
-      r.dst4[i] = ip.dst4;
-    } else {
+    r.ttl[i] = facts.ttl(slot, INNER);
+    r.srcMac[i] = facts.srcMac(slot);
+    r.dstMac[i] = facts.dstMac(slot);
+    if (facts.has(slot, Fact.V6)) {
       r.v6[i] = 1;
-      r.dst6.set(data.subarray(ip.dstOffset, ip.dstOffset + 16), i * 16);
+      // Byte by byte: a subarray per packet would be an allocation per packet.
+      const o = facts.dst6Offset(slot, INNER);
+      const u8 = facts.u8;
+      for (let k = 0, d = i * 16; k < 16; k++) r.dst6[d + k] = u8[o + k]!;
+    } else {
+      r.v6[i] = 0;
+      r.dst4[i] = facts.dst4(slot, INNER);
     }
     this.ringHead = (i + 1) % r.capacity;
   }
@@ -172,22 +174,11 @@ export class LadderContext {
     } else s.push(timeUs, timeUs);
   }
 
-  private noteTimeExceeded(timeUs: number, pkt: DecodedPacket, data: Uint8Array): void {
-    let t = -1;
-    for (let i = 0; i < pkt.transportCount; i++) {
-      if (pkt.transports[i]!.ipIndex === pkt.innerIp) {
-        t = i;
-        break;
-      }
-    }
-    if (t < 0) return;
-    const tr = pkt.transports[t]!;
-    if (!isTimeExceededInTransit(tr) || this.icmpTimeUs.length >= MAX_ICMP) return;
-    const ip = pkt.ipLayers[pkt.innerIp]!;
-    const quotedDst = quotedDestination(pkt, data);
+  private noteTimeExceeded(timeUs: number, facts: FrameFacts, slot: number): void {
+    if (this.icmpTimeUs.length >= MAX_ICMP) return;
     this.icmpTimeUs.push(timeUs);
-    this.icmpRouter.push(ip.version === 4 ? ipv4Text(ip.src4) : ipv6TextAt(data, ip.srcOffset));
-    this.icmpQuotedDst.push(quotedDst);
+    this.icmpRouter.push(facts.srcText(slot, INNER));
+    this.icmpQuotedDst.push(facts.quotedDstText(slot));
   }
 
   /**

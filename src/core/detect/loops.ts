@@ -8,16 +8,16 @@
  * (ReplicaTable), an open stream holds at most 255 sightings (TTL strictly decreases) and is closed once
  * `streamGapMs` passes without a new sighting; episodes keep bounded samples.
  */
-import type { DecodedPacket, IpLayer } from '../decode/types';
+import type { DecodedPacket } from '../decode/types';
 import type { LoopEpisode } from '../model/loops';
-import { ipv4Text, ipv6TextAt } from '../decode/text';
-import { ipv4Prefix24, ipv6Prefix64 } from './addressText';
-import { DirectionTable } from './directions';
-import { EpisodeBuilder, type TimeExceededSighting } from './episodes';
-import { createReplicaKey, isGroupAddressed, replicaKeyOf } from './replicaKey';
-import { judgeStream, ReplicaStreamDraft, type PacketFacts } from './replicaStream';
+import { MAX_DIRECTIONS } from './directions';
+import { EpisodeBuilder } from './episodes';
+import { Fact, FrameFacts, INNER, OUTER, type FactLayer } from './frameFacts';
+import { judgeStream, ReplicaStreamDraft } from './replicaStream';
 import { NO_SLOT, NO_STREAM, ReplicaTable } from './replicaTable';
-import { isTimeExceededInTransit, quotedDestination } from './timeExceeded';
+import { SightingFront, type FramePlace, type FrontState } from './sightingFront';
+
+export type { FramePlace } from './sightingFront';
 
 export interface LoopDetectorOptions {
   /** Longest pause between two sightings of one looped packet, ms (default 1000). */
@@ -48,13 +48,6 @@ export const SightingKind = {
 } as const;
 export type SightingKind = (typeof SightingKind)[keyof typeof SightingKind];
 
-/** Where a frame sits in its capture (the fields of capture/types Frame the detector needs). */
-export interface FramePlace {
-  number: number;
-  section: number;
-  interfaceId: number;
-}
-
 const SWEEP_EVERY_PACKETS = 4096;
 /**
  * Same TTL within this long is a copy made by the capture (two taps, a bridge and its port); later, an identical
@@ -63,26 +56,23 @@ const SWEEP_EVERY_PACKETS = 4096;
 const DUPLICATE_WINDOW_US = 1000;
 /** A sighting this close behind a lower-TTL one may be reordered by merging interfaces (see addLate). */
 const REORDER_WINDOW_US = 10_000;
-const MAX_TIME_EXCEEDED_KEPT = 100_000;
-const MAX_ROUTER_MACS = 4096;
-const MAX_ADDRESSES_PER_ROUTER_MAC = 8;
-const BGP_PORT = 179;
-const OSPF_PROTO = 89;
 
-export class LoopDetector {
+/**
+ * The loop detector's back half: from each frame's record (frameFacts.ts, written by SightingFront), what the
+ * sighting is, in the table of recent packets and the open replica streams; closed streams that are loops become
+ * episodes. It reads no frame bytes, so it can run in another thread than the decoder (analyze/secondStage.ts).
+ */
+export class LoopTracker {
   private readonly gapUs: number;
   private readonly table: ReplicaTable;
-  private readonly directions = new DirectionTable();
   private readonly builder: EpisodeBuilder;
   private readonly open = new Map<number, { draft: ReplicaStreamDraft; slot: number }>();
   private nextStreamId = 0;
-  private readonly key = createReplicaKey();
-  private readonly timeExceeded: TimeExceededSighting[] = [];
-  private readonly routerAddressesByMac = new Map<number, Set<string>>();
+  /** Direction ids without MAC addresses, as the records tell them (what judgeStream asks). */
+  private readonly unknownDirs = new Uint8Array(MAX_DIRECTIONS);
+  private readonly directions = { isUnknown: (id: number): boolean => this.unknownDirs[id] === 1 };
   private packets = 0;
   private nowUs = 0;
-  /** ICMP time-exceeded messages seen (all, including those beyond the kept sample). */
-  timeExceededTotal = 0;
 
   constructor(private readonly capture: string, opts: LoopDetectorOptions = {}) {
     this.gapUs = (opts.streamGapMs ?? 1000) * 1000;
@@ -93,90 +83,87 @@ export class LoopDetector {
     });
   }
 
-  /** Feeds one decoded packet (frame bytes in `data`, time in µs since the epoch). Returns what it was. */
-  observe(place: FramePlace, timeUs: number, pkt: DecodedPacket, data: Uint8Array): SightingKind {
+  /** The frame in `facts` at `slot`: what it was. */
+  observe(facts: FrameFacts, slot: number): SightingKind {
+    const timeUs = facts.timeUs(slot);
     this.nowUs = timeUs;
     if (++this.packets % SWEEP_EVERY_PACKETS === 0) this.sweep();
-    if (pkt.innerIp < 0) return SightingKind.Ignored;
-    const inner = pkt.ipLayers[pkt.innerIp]!;
-    this.noteRouterTraffic(pkt, data, inner, timeUs);
-    if (isGroupAddressed(pkt, data, inner)) return SightingKind.Ignored;
-    const dir = this.directions.idOf(pkt, data, pkt.innerIp, place.section, place.interfaceId);
-    let kind = this.sightLayer(pkt, data, pkt.innerIp, timeUs, place.number, dir);
-    // A loop in a tunnel's underlay steps the outer TTL and leaves the inner one alone: watch both.
-    if (pkt.innerIp > 0 && !pkt.ipLayers[0]!.quoted) {
-      const outerDir = this.directions.idOf(pkt, data, 0, place.section, place.interfaceId);
-      const outer = this.sightLayer(pkt, data, 0, timeUs, place.number, outerDir);
-      if (outer === SightingKind.Replica) kind = outer;
-    }
+    const flags = facts.flags(slot);
+    if ((flags & Fact.Layer) === 0 || (flags & Fact.Group) !== 0) return SightingKind.Ignored;
+    const frame = facts.frame(slot);
+    let kind = (flags & Fact.Keyed) !== 0 ? this.sightLayer(facts, slot, INNER, timeUs, frame) : SightingKind.Ignored;
+    if ((flags & (Fact.Keyed << 8)) !== 0 && this.sightLayer(facts, slot, OUTER, timeUs, frame) === SightingKind.Replica) kind = SightingKind.Replica;
     return kind;
   }
 
   /** Closes every open stream and returns the episodes (ids empty: the caller numbers them across captures). */
-  finish(): LoopEpisode[] {
+  finish(front: FrontState): LoopEpisode[] {
     for (const [id] of this.open) this.close(id);
     return this.builder.finish({
       capture: this.capture,
-      directions: this.directions,
-      timeExceeded: this.timeExceeded,
-      routerAddressesByMac: this.routerAddressesByMac,
+      directions: { info: front.directions },
+      timeExceeded: front.timeExceeded,
+      routerAddressesByMac: front.routerAddressesByMac,
       gapUs: this.gapUs,
     });
   }
 
-  private sightLayer(pkt: DecodedPacket, data: Uint8Array, layer: number, timeUs: number, frame: number, dir: number): SightingKind {
-    const k = this.key;
-    if (!replicaKeyOf(pkt, data, layer, k)) return SightingKind.Ignored;
+  private sightLayer(facts: FrameFacts, slot: number, layer: FactLayer, timeUs: number, frame: number): SightingKind {
+    const h1 = facts.h1(slot, layer);
+    const h2 = facts.h2(slot, layer);
+    const ttl = facts.ttl(slot, layer);
+    const dir = facts.dir(slot, layer);
+    if (facts.has(slot, Fact.DirUnknown, layer)) this.unknownDirs[dir] = 1;
     const t = this.table;
-    let slot = t.find(k.h1, k.h2);
-    if (slot === NO_SLOT) {
-      slot = t.victim(k.h1, timeUs, this.gapUs);
-      if (t.isUsed(slot)) this.release(slot);
-      t.start(slot, k.h1, k.h2, timeUs, k.ttl, frame, dir);
+    let entry = t.find(h1, h2);
+    if (entry === NO_SLOT) {
+      entry = t.victim(h1, timeUs, this.gapUs);
+      if (t.isUsed(entry)) this.release(entry);
+      t.start(entry, h1, h2, timeUs, ttl, frame, dir);
       return SightingKind.First;
     }
-    const last = t.lastTtl(slot);
-    const since = timeUs - t.lastUs(slot);
-    if (k.ttl === last && since <= DUPLICATE_WINDOW_US) return SightingKind.Duplicate;
-    const sid = t.stream(slot);
-    if (sid !== NO_STREAM && k.ttl > last && k.ttl < t.firstTtl(slot) && since <= REORDER_WINDOW_US) {
+    const last = t.lastTtl(entry);
+    const since = timeUs - t.lastUs(entry);
+    if (ttl === last && since <= DUPLICATE_WINDOW_US) return SightingKind.Duplicate;
+    const sid = t.stream(entry);
+    if (sid !== NO_STREAM && ttl > last && ttl < t.firstTtl(entry) && since <= REORDER_WINDOW_US) {
       // Between TTLs already seen, microseconds late: frames of two capture interfaces merged slightly out of
       // order, not a resend (which would start again from the sender's TTL).
-      const added = this.open.get(sid)!.draft.addLate(timeUs, k.ttl, frame, dir);
-      if (added) t.setLastUs(slot, timeUs);
+      const added = this.open.get(sid)!.draft.addLate(timeUs, ttl, frame, dir);
+      if (added) t.setLastUs(entry, timeUs);
       return added ? SightingKind.Replica : SightingKind.Duplicate;
     }
-    if (since > this.gapUs || k.ttl >= last) {
+    if (since > this.gapUs || ttl >= last) {
       // A pause longer than any loop pass, or the TTL back up: a new instance of an identical packet (a resend).
-      this.release(slot);
-      t.start(slot, k.h1, k.h2, timeUs, k.ttl, frame, dir);
+      this.release(entry);
+      t.start(entry, h1, h2, timeUs, ttl, frame, dir);
       return SightingKind.First;
     }
     if (sid !== NO_STREAM) {
-      t.extend(slot, timeUs, k.ttl, frame, dir);
-      this.open.get(sid)!.draft.add(timeUs, k.ttl, frame, dir);
-    } else if (t.count(slot) === 1) {
+      t.extend(entry, timeUs, ttl, frame, dir);
+      this.open.get(sid)!.draft.add(timeUs, ttl, frame, dir);
+    } else if (t.count(entry) === 1) {
       // Second sighting: a stream opens only if it already looks like a loop (same direction, TTL down >= 2);
       // a span port's TTL - 1 copy in the other direction stays in the table and costs nothing.
-      t.extend(slot, timeUs, k.ttl, frame, dir);
-      if (dir === t.firstDir(slot) && t.firstTtl(slot) - k.ttl >= 2) this.openStream(slot, pkt, data, layer);
+      t.extend(entry, timeUs, ttl, frame, dir);
+      if (dir === t.firstDir(entry) && t.firstTtl(entry) - ttl >= 2) this.openStream(entry, facts, slot, layer);
     } else {
-      this.openStream(slot, pkt, data, layer);
-      t.extend(slot, timeUs, k.ttl, frame, dir);
-      this.open.get(t.stream(slot))!.draft.add(timeUs, k.ttl, frame, dir);
+      this.openStream(entry, facts, slot, layer);
+      t.extend(entry, timeUs, ttl, frame, dir);
+      this.open.get(t.stream(entry))!.draft.add(timeUs, ttl, frame, dir);
     }
     return SightingKind.Replica;
   }
 
-  /** Promotes the table slot's first (and last, when different) sighting into a stream draft. */
-  private openStream(slot: number, pkt: DecodedPacket, data: Uint8Array, layer: number): void {
+  /** Promotes the table entry's first (and last, when different) sighting into a stream draft. */
+  private openStream(entry: number, facts: FrameFacts, slot: number, layer: FactLayer): void {
     const t = this.table;
-    const draft = new ReplicaStreamDraft(packetFacts(pkt, data, layer));
-    draft.add(t.firstUs(slot), t.firstTtl(slot), t.firstFrame(slot), t.firstDir(slot));
-    if (t.count(slot) >= 2) draft.add(t.lastUs(slot), t.lastTtl(slot), t.lastFrame(slot), t.lastDir(slot));
+    const draft = new ReplicaStreamDraft(facts.packetFacts(slot, layer));
+    draft.add(t.firstUs(entry), t.firstTtl(entry), t.firstFrame(entry), t.firstDir(entry));
+    if (t.count(entry) >= 2) draft.add(t.lastUs(entry), t.lastTtl(entry), t.lastFrame(entry), t.lastDir(entry));
     const id = this.nextStreamId++;
-    this.open.set(id, { draft, slot });
-    t.setStream(slot, id);
+    this.open.set(id, { draft, slot: entry });
+    t.setStream(entry, id);
   }
 
   /** Frees a slot, closing its stream first. */
@@ -211,66 +198,33 @@ export class LoopDetector {
       }
     }
   }
-
-  /**
-   * Routers reveal their addresses in traffic only routers send: ICMP errors (time-exceeded above all), BGP
-   * and OSPF. Remember which MAC sent them, so a loop's MAC pair can be named by IP address.
-   */
-  private noteRouterTraffic(pkt: DecodedPacket, data: Uint8Array, ip: IpLayer, timeUs: number): void {
-    let tr = -1;
-    for (let i = 0; i < pkt.transportCount; i++) {
-      if (pkt.transports[i]!.ipIndex === pkt.innerIp) {
-        tr = i;
-        break;
-      }
-    }
-    const isOspf = ip.upperProto === OSPF_PROTO;
-    if (tr < 0 && !isOspf) return;
-    const t = tr >= 0 ? pkt.transports[tr]! : null;
-    const icmpError =
-      t !== null &&
-      ((t.proto === 1 && (t.icmpType === 3 || t.icmpType === 5 || t.icmpType === 11 || t.icmpType === 12)) ||
-        (t.proto === 58 && t.icmpType >= 1 && t.icmpType <= 4));
-    const bgp = t !== null && t.proto === 6 && (t.srcPort === BGP_PORT || t.dstPort === BGP_PORT);
-    if (!icmpError && !bgp && !isOspf) return;
-    const src = ip.version === 4 ? ipv4Text(ip.src4) : ipv6TextAt(data, ip.srcOffset);
-    if (pkt.srcMac >= 0) this.rememberRouter(pkt.srcMac, src);
-    if (t === null || !isTimeExceededInTransit(t)) return;
-    this.timeExceededTotal++;
-    if (this.timeExceeded.length >= MAX_TIME_EXCEEDED_KEPT) return;
-    this.timeExceeded.push({ timeUs, router: src, routerMac: pkt.srcMac, quotedDst: quotedDestination(pkt, data) });
-  }
-
-  private rememberRouter(mac: number, address: string): void {
-    let set = this.routerAddressesByMac.get(mac);
-    if (!set) {
-      if (this.routerAddressesByMac.size >= MAX_ROUTER_MACS) return;
-      set = new Set();
-      this.routerAddressesByMac.set(mac, set);
-    }
-    if (set.size < MAX_ADDRESSES_PER_ROUTER_MAC) set.add(address);
-  }
 }
 
-/** The looped packet's identity in words, read when its stream opens. */
-function packetFacts(pkt: DecodedPacket, data: Uint8Array, layer: number): PacketFacts {
-  const ip = pkt.ipLayers[layer]!;
-  const v4 = ip.version === 4;
-  const facts: PacketFacts = {
-    src: v4 ? ipv4Text(ip.src4) : ipv6TextAt(data, ip.srcOffset),
-    dst: v4 ? ipv4Text(ip.dst4) : ipv6TextAt(data, ip.dstOffset),
-    protocol: ip.upperProto,
-    ipId: v4 || ip.v6Fragment ? ip.id : null,
-    vlan: pkt.vlanCount > 0 ? pkt.vlanIds[pkt.vlanCount - 1]! : null,
-    dstPrefix: v4 ? ipv4Prefix24(ip.dst4) : ipv6Prefix64(data, ip.dstOffset),
-  };
-  for (let i = 0; i < pkt.transportCount; i++) {
-    const t = pkt.transports[i]!;
-    if (t.ipIndex === layer && (t.proto === 6 || t.proto === 17)) {
-      facts.srcPort = t.srcPort;
-      facts.dstPort = t.dstPort;
-      break;
-    }
+/**
+ * Front and back halves in one thread, frame by frame (the tests', and a capture too small for a second thread).
+ * The record of the last frame stays in `facts` for the ladder context and the impact tracker.
+ */
+export class LoopDetector {
+  readonly facts = new FrameFacts();
+  private readonly front = new SightingFront();
+  private readonly tracker: LoopTracker;
+
+  constructor(capture: string, opts: LoopDetectorOptions = {}) {
+    this.tracker = new LoopTracker(capture, opts);
   }
-  return facts;
+
+  /** Feeds one decoded packet (frame bytes in `data`, time in µs since the epoch). Returns what it was. */
+  observe(place: FramePlace, timeUs: number, pkt: DecodedPacket, data: Uint8Array): SightingKind {
+    this.front.describe(place, timeUs, pkt, data, this.facts, 0);
+    return this.tracker.observe(this.facts, 0);
+  }
+
+  finish(): LoopEpisode[] {
+    return this.tracker.finish(this.front.state());
+  }
+
+  /** ICMP time-exceeded messages seen (all, including those beyond the kept sample). */
+  get timeExceededTotal(): number {
+    return this.front.state().timeExceededTotal;
+  }
 }

@@ -2,7 +2,7 @@
  * A replica stream in the making: the sightings of one packet whose TTL kept going down. A strictly
  * decreasing 8-bit TTL bounds a stream to 255 sightings, so each open stream has a fixed maximum size.
  */
-import { DirectionTable } from './directions';
+import type { DirectionTable } from './directions';
 
 /** Facts about the looped packet, read once when the stream opens. */
 export interface PacketFacts {
@@ -91,7 +91,7 @@ export const MIN_SIGHTINGS = 3;
  * same direction at least twice with its TTL lower by 2 or more: a span/mirror copy differs by 1 in another direction, a capture duplicate has the
  * same TTL (never part of a stream), a multi-hop path never repeats a direction.
  */
-export function judgeStream(s: ReplicaStreamDraft, directions: DirectionTable): StreamVerdict {
+export function judgeStream(s: ReplicaStreamDraft, directions: Pick<DirectionTable, 'isUnknown'>): StreamVerdict {
   const steps = new Map<number, number>();
   const lastTtlByDir = new Map<number, number>();
   let sameDirectionLoop = false;

@@ -37,7 +37,7 @@ function analyse(frames: TestFrame[], context = new LadderContext()): { episodes
   sorted.forEach((f, i) => {
     decodeFrame(f.data, 1, pkt);
     const kind = detector.observe({ number: i + 1, section: 0, interfaceId: 0 }, f.timeUs, pkt, f.data);
-    context.observe(f.timeUs, pkt, f.data, kind);
+    context.observe(detector.facts, 0, kind);
   });
   const episodes = detector.finish();
   context.attach(episodes);
