@@ -116,9 +116,11 @@ export class ReplicaTable {
     let staleStream = NO_SLOT;
     let staleStreamUs = Infinity;
     for (let slot = first; slot < first + WAYS; slot++) {
-      if (!this.isLive(slot)) return slot;
-      const age = this.age(slot);
-      if ((s[slot]! & STREAM_FLAG) === 0) {
+      // isLive(slot), with the word and its age read once.
+      const word = s[slot]!;
+      const age = (this.head - word) & this.seqMask;
+      if ((word & this.seqMask) === EMPTY_SEQ || age >= this.ringSize) return slot;
+      if ((word & STREAM_FLAG) === 0) {
         if (age > oldestPlainAge) {
           oldestPlainAge = age;
           oldestPlain = slot;
@@ -183,8 +185,9 @@ export class ReplicaTable {
   }
 
   free(slot: number): void {
+    // Only a flagged slot has a stream id to forget: nearly every packet frees a slot, few ever held a stream.
+    if (this.slots[slot]! & STREAM_FLAG) this.streams.delete(slot);
     this.slots[slot] = EMPTY_SEQ;
-    this.streams.delete(slot);
   }
 
   /** Whether the slot holds a key (its entry may have been overwritten: then only its stream, if any, remains). */
