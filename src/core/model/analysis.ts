@@ -40,8 +40,8 @@ export interface AnalyzeRequest {
   stallThresholdMs?: number;
   loopDetection?: LoopDetectionSettings;
   /**
-   * Work in this thread only. By default a large capture's TCP impact is measured in a second thread that
-   * follows the loop detector (same results, both cores busy).
+   * Work in this thread only. By default a large capture's loops, ladder context and TCP impact are tracked in a
+   * second thread from records the decoding thread writes (same results, both cores busy).
    */
   singleThread?: boolean;
 }
