@@ -67,6 +67,17 @@ describe('loops, ladder context and TCP impact in a second thread', () => {
     assert.ok(loops >= 5 && flows >= 100 && stalls >= 5 && retransmissions >= 5, JSON.stringify({ loops, flows, stalls, retransmissions }));
   });
 
+  it('passes the loop-detection settings to the second thread (a long episode gap merges the sample\'s two loops there too)', async () => {
+    const path = join(ROOT, 'media', 'samples', 'incident', 'core-access.pcapng');
+    const cls = await classifyInput(path);
+    const format = cls.kind === 'capture' ? cls.format : '';
+    const merged = (threading: 'on' | 'off') =>
+      analyzeCapture(path, format, statSync(path).size, { stallThresholdMs: 200, secondThread: threading, loopDetection: { episodeGapMs: 600_000 } });
+    const one = await merged('off');
+    assert.equal(one.episodes.length, 1);
+    assert.deepStrictEqual(await merged('on'), one);
+  });
+
   it('keeps one thread for a gzip capture (it would be inflated twice)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'il-impact-'));
     try {
@@ -101,7 +112,16 @@ describe('loops, ladder context and TCP impact in a second thread', () => {
     const path = join(LAB, 'keepalive', 'input', 'core-access.pcapng');
     const one = await run(path, 'off');
     assert.ok(one.episodes.length > 0 && one.impact.tcpFlows > 0);
-    const again = await run(path, 'on', () => new Worker('process.exit(3)', { eval: true }));
+    const progress: number[] = [];
+    const again = await analyzeCapture(path, 'pcapng', statSync(path).size, {
+      stallThresholdMs: 200, secondThread: 'on', startSecondStage: () => new Worker('process.exit(3)', { eval: true }),
+      onBytes: (n) => progress.push(n),
+    });
+    // The second pass does not report its reading again: progress is that of one pass, never going back.
+    const onePass: number[] = [];
+    await analyzeCapture(path, 'pcapng', statSync(path).size, { stallThresholdMs: 200, secondThread: 'off', onBytes: (n) => onePass.push(n) });
+    assert.ok(onePass.length > 0);
+    assert.deepStrictEqual(progress, onePass);
     const [warning, ...rest] = again.summary.problems;
     assert.match(warning!.message, /^the analysis thread failed \(the thread stopped \(exit code 3\)\); the capture was analysed again in one thread$/);
     assert.equal(warning!.severity, 'warning');

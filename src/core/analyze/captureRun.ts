@@ -68,9 +68,11 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
     throw e;
   }
   if (!outcome.ok) {
-    // The second thread failed: the findings it held are lost, so the capture is analysed again in this thread.
+    // The second thread failed: the findings it held are lost, so the capture is analysed again in this thread
+    // (its progress is not reported again: the file was read to its end once already).
     stages.dispose();
-    const again = await analyzeCapture(path, format, sizeBytes, { ...opts, secondThread: 'off' });
+    const { onBytes: _reported, ...rest } = opts;
+    const again = await analyzeCapture(path, format, sizeBytes, { ...rest, secondThread: 'off' });
     again.summary.problems.unshift({
       severity: 'warning', fatal: false,
       message: `the analysis thread failed (${outcome.reason}); the capture was analysed again in one thread`,
