@@ -4,6 +4,7 @@
  * hand-written parser; the regular expressions only find candidate tokens.
  */
 import { BlockList, isIP } from 'node:net';
+import { escapeRegExp } from '../logs/formats/common';
 
 const IPV4_TOKEN = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\d.]*\d)/g;
 // Candidate IPv6 tokens: hex groups and colons (at least two colons), optional /len; validated by isIP.
@@ -86,6 +87,5 @@ const normalized = new Map<string, string>();
 /** true when `name` appears in `text` as a whole word (so "node-1" does not match "node-10"). */
 export function mentionsName(text: string, name: string): boolean {
   if (name.length < 2) return false;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w.-])${escaped}(?![\\w-]|\\.\\w)`, 'i').test(text);
+  return new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w-]|\\.\\w)`, 'i').test(text);
 }
