@@ -32,11 +32,11 @@ function captures(): string[] {
   return out;
 }
 
-async function run(path: string, threading: 'on' | 'off', startSecondStage?: () => Worker): Promise<CaptureRunResult> {
+async function run(path: string, threading: 'on' | 'off', ringSlots?: number): Promise<CaptureRunResult> {
   const cls = await classifyInput(path);
   assert.equal(cls.kind, 'capture', path);
   const format = cls.kind === 'capture' ? cls.format : '';
-  return analyzeCapture(path, format, statSync(path).size, { stallThresholdMs: 200, secondThread: threading, ...(startSecondStage ? { startSecondStage } : {}) });
+  return analyzeCapture(path, format, statSync(path).size, { stallThresholdMs: 200, secondThread: threading, ...(ringSlots ? { ringSlots } : {}) });
 }
 
 const SETTINGS = { stallThresholdMs: 200, loopDetection: {} };
@@ -58,6 +58,8 @@ describe('loops, ladder context and TCP impact in a second thread', () => {
       const one = await run(path, 'off');
       const two = await run(path, 'on');
       assert.deepStrictEqual(two, one, path);
+      // A ring of 1024 records fills inside every chunk of more frames: the decoding thread waits for room there.
+      assert.deepStrictEqual(await run(path, 'on', 1024), one, `${path} (small ring)`);
       loops += one.episodes.length;
       flows += one.impact.tcpFlows;
       stalls += one.impact.stalls.length;

@@ -22,6 +22,8 @@ export interface CaptureRunOptions {
   secondThread?: SecondStageThreading;
   /** How that thread is started (tests). */
   startSecondStage?: StartSecondStage;
+  /** Records the ring to that thread holds (tests: a small ring makes the decoding thread wait for room). */
+  ringSlots?: number;
 }
 
 export interface CaptureRunResult {
@@ -33,7 +35,8 @@ export interface CaptureRunResult {
 }
 
 export async function analyzeCapture(path: string, format: string, sizeBytes: number, opts: CaptureRunOptions): Promise<CaptureRunResult> {
-  const stages = captureStagesFor(path, format, sizeBytes, { stallThresholdMs: opts.stallThresholdMs, loopDetection: opts.loopDetection ?? {} },
+  const stages = captureStagesFor(path, format, sizeBytes,
+    { stallThresholdMs: opts.stallThresholdMs, loopDetection: opts.loopDetection ?? {}, ...(opts.ringSlots ? { ringSlots: opts.ringSlots } : {}) },
     opts.secondThread ?? 'auto', opts.startSecondStage);
   const pkt = createDecodedPacket();
   // Frames without a timestamp (pcapng Simple Packet Blocks) take the last known time.

@@ -25,7 +25,9 @@ export interface FactRingBuffers {
   facts: FrameFactsBuffers;
 }
 
+/** `slots`: a power of two. */
 export function createFactRing(slots = RING_SLOTS): FactRingBuffers {
+  if (slots < 2 || (slots & (slots - 1)) !== 0) throw new Error(`fact ring: ${slots} slots is not a power of two`);
   return { control: createControl(), facts: createFrameFactsBuffers(slots, true) };
 }
 

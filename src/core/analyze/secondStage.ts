@@ -30,6 +30,8 @@ const ROOM_POLL_MS = 1;
 export interface StageSettings {
   stallThresholdMs: number;
   loopDetection: LoopDetectionSettings;
+  /** Records the ring between the threads holds (default RING_SLOTS; tests make it small so that it fills). */
+  ringSlots?: number;
 }
 
 /** What a capture's frames came to. */
@@ -56,7 +58,7 @@ export function captureStagesFor(path: string, format: string, sizeBytes: number
   const follow = threading === 'on' || (threading === 'auto' && sizeBytes >= SECOND_THREAD_MIN_BYTES);
   // The gzip reader inflates chunk by chunk in one thread; a second one would mostly wait for it.
   if (follow && !format.endsWith('.gz')) {
-    const ring = createFactRing();
+    const ring = createFactRing(settings.ringSlots);
     const job: SecondStageJob = { kind: 'second-stage', path, stallThresholdMs: settings.stallThresholdMs, loopDetection: settings.loopDetection, ring };
     let worker: Worker | null = null;
     try {
