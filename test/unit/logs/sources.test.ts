@@ -213,8 +213,12 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-state-change', time: '2026-11-24T10:00:20Z', peer: '10.0.12.2', peerAs: 64512, fromState: 'Idle', toState: 'Connect' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', peerAs: 64512, fromState: 'OpenConfirm', toState: 'Established' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40Z', peer: '10.0.12.3', peerAs: 65000, fromState: 'Established', toState: 'Idle' },
+        // a relay that writes two blanks before the host
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:50Z', peer: '10.0.12.6', peerAs: 64514, fromState: 'Established', toState: 'Idle' },
       ], REF);
-      assert.ok(ev.every((e) => e.source.format === 'junos' && e.host === 'mx1' && e.process === 'rpd'));
+      assert.ok(ev.every((e) => e.source.format === 'junos' && e.process === 'rpd'));
+      assert.deepEqual(ev.map((e) => e.host), ['mx1', 'mx1', 'mx1', 'mx1', 'mx2']);
+      assert.equal(ev[4].timeText, 'Nov 24 10:00:50');
       assert.equal(ev[0].severity, 'warning'); // <28>: facility 3, severity 4
     });
 
@@ -222,6 +226,8 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       await check('arista-eos.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', peerAs: 64512 },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', peerAs: 64512 },
+        // <PRI> with an RFC 3339 time (EOS's and rsyslog's forwarding)
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:45Z', peer: '10.0.12.4', peerAs: 64513 },
       ], REF);
       await check('huawei-vrp.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', toState: 'idle' },
@@ -236,6 +242,16 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40Z', peer: '10.0.12.3' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:50.001Z', peer: '10.0.12.4' },
       ], REF, 'h3c-comware');
+    });
+
+    it('Brocade/Extreme NetIron: Peer A DOWN (reason) / UP (ESTABLISHED), with a VRF and IPv6', async () => {
+      const ev = await check('netiron.log', [
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', toState: 'down', format: 'netiron' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:05Z', peer: '2001:db8:12::2', toState: 'down', format: 'netiron' },
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', toState: 'established', format: 'netiron' },
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:36Z', peer: '2001:db8:12::2', toState: 'established', format: 'netiron' },
+      ], REF);
+      assert.ok(ev.every((e) => e.host === 'mlx1' && e.process === 'BGP'));
     });
   });
 

@@ -16,7 +16,7 @@ const BODY = String.raw`(\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)`;
 /** `journalctl -o short-full`: `Tue 2026-11-24 10:00:01 UTC host tag[pid]: msg` (weekday, date, time, zone). */
 const FULL_LINE = new RegExp(String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{2,5}|[+-]\d\d:?\d\d) ${BODY}$`);
 const RFC3164 = new RegExp(String.raw`^<(\d{1,3})>(?:\d+ )?(.*)$`);
-const BSD_LINE = new RegExp(`^${BSD_STAMP}(?: (\\d{4}))? ${BODY}$`);
+const BSD_LINE = new RegExp(`^${BSD_STAMP}(?: (\\d{4}))? +${BODY}$`);
 const ISO_LINE = new RegExp(`^(${ISO_STAMP_SRC}) ${BODY}$`);
 const RFC5424 = new RegExp(
   String.raw`^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: \uFEFF?(.*))?$`,
@@ -35,7 +35,8 @@ export function parseBsdLine(text: string, format: string): LogRecord | undefine
   const year = m[7] ? Number(m[7]) : undefined;
   const stamp = stampOf(year, monthFromName(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), m[6]);
   if (!stamp) return undefined;
-  const timeText = text.slice(0, text.indexOf(m[8]) - 1);
+  // Up to the host, without the blank(s) before it (some relays write two).
+  const timeText = text.slice(0, text.indexOf(m[8])).trimEnd();
   return bodyRecord({ stamp, timeText, format: m[6] ? `${format}-precise` : format }, m[8], m[9], m[11]);
 }
 
@@ -46,18 +47,21 @@ export function createSyslogFormat(): LineFormat {
       const c = line.charCodeAt(0);
       if (c === 60 /* < */) return parsePri(line, ctx);
       if (c >= 65 && c <= 90) return parseBsdLine(line, 'journald-short') ?? parseFullLine(line);
-      if (c >= 48 && c <= 57) {
-        const m = ISO_LINE.exec(line);
-        if (!m) return undefined;
-        const stamp = parseIsoStamp(m[1]);
-        if (!stamp) return undefined;
-        // "2026-... INFO foo: bar" also fits `host tag:`: a host is never a level word, a tag starts with a letter.
-        if (severityFromWord(m[2]) || !/^[A-Za-z]/.test(m[3])) return undefined;
-        return bodyRecord({ stamp, timeText: m[1], format: 'journald-short-iso' }, m[2], m[3], m[5]);
-      }
+      if (c >= 48 && c <= 57) return parseIsoLine(line, 'journald-short-iso');
       return undefined;
     },
   };
+}
+
+/** `2026-11-24T10:00:01.123+01:00 host tag[pid]: msg` (journalctl short-iso, rsyslog's RFC 3339 file format). */
+function parseIsoLine(line: string, format: string): LogRecord | undefined {
+  const m = ISO_LINE.exec(line);
+  if (!m) return undefined;
+  const stamp = parseIsoStamp(m[1]);
+  if (!stamp) return undefined;
+  // "2026-... INFO foo: bar" also fits `host tag:`: a host is never a level word, a tag starts with a letter.
+  if (severityFromWord(m[2]) || !/^[A-Za-z]/.test(m[3])) return undefined;
+  return bodyRecord({ stamp, timeText: m[1], format }, m[2], m[3], m[5]);
 }
 
 function parseFullLine(line: string): LogRecord | undefined {
@@ -90,6 +94,9 @@ function parsePri(line: string, ctx: FormatContext): LogRecord | undefined {
   const rest = m[2];
   const bsd = parseBsdLine(rest, 'rfc3164');
   if (bsd) return { ...bsd, format: 'rfc3164', severity };
+  // Relays that keep the <PRI> but write an RFC 3339 time (rsyslog's forwarding templates, Arista EOS).
+  const iso = parseIsoLine(rest, 'rfc3164');
+  if (iso) return { ...iso, severity };
   // Cisco devices send `<189>123: router1: *Nov 24 10:00:01.123: %BGP-5-ADJCHANGE: ...` (no standard header).
   const cisco = parseCiscoFraming(rest, ctx);
   if (cisco) return { ...cisco, severity: cisco.severity ?? severity };

@@ -7,6 +7,7 @@
  * - Cisco IOS-XR: `RP/0/RSP0/CPU0:[2026 ]Nov 24 10:00:01.123[ UTC]: bgp[1047]: %ROUTING-BGP-5-ADJCHANGE : ...`
  * - Huawei VRP: `Nov 24 2026 10:00:01[.123][+08:00] host %%01BGP/2/PEER_BACKWARDTRANS_NOTIFICATION(l)[3]:...`
  * - H3C Comware: `%Nov 24 10:00:01:579 2026 host BGP/5/BGP_STATE_CHANGED: ...` (milliseconds after a colon)
+ * (Arista EOS, Junos and NetIron send standard syslog headers: RFC 3164, also with an RFC 3339 time.)
  * Messages (inside these framings or inside RFC 3164 / journald lines): see VENDOR_RULES.
  */
 import type { Severity } from '../../model/events';
@@ -167,6 +168,17 @@ const VENDOR_RULES: VendorRule[] = [
     re: new RegExp(String.raw`(?:^|BGP_STATE_CHANGED: )(?:BGP[ .][\w.-]*: |BGP: )?(${IP_SRC}) state (?:has|is) changed from (\w+) to (\w+)`),
     format: 'h3c-comware',
     build: (m) => ({ ...bgpTransition(m[2], m[3]), peer: m[1] }),
+  },
+  {
+    // Brocade/Extreme NetIron (MLX, CER): BGP: Peer 10.1.1.2 DOWN (Hold Timer Expired); BGP: Peer (VRF: blue) 10.1.1.2 UP (ESTABLISHED)
+    // (through RFC 3164 "BGP" is the tag, so the message starts at "Peer")
+    has: 'Peer ',
+    re: new RegExp(String.raw`(?:^|BGP: )Peer (?:\(VRF: [^)]*\) )?(${IP_SRC}) (UP|DOWN) \(([^)]*)\)`),
+    format: 'netiron',
+    build: (m) => ({
+      kind: m[2] === 'UP' ? 'bgp-peer-up' : 'bgp-peer-down', peer: m[1], toState: m[2] === 'UP' ? 'established' : 'down',
+      severity: m[2] === 'UP' ? 'notice' : 'warning',
+    }),
   },
 ];
 
