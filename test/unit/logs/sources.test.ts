@@ -188,11 +188,14 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01.849Z', peer: '10.0.12.2' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31.002Z', peer: '10.0.12.2' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:01:00.100Z', peer: '10.0.13.2' },
+        // RFC 3164 with the host before the mnemonic
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:01:10Z', peer: '10.0.13.3' },
         // After November, a March line without a year is the next March.
         { kind: 'bgp-peer-up', time: '2027-03-01T08:03:54.849Z', peer: '10.0.14.2' },
       ], { year: 2026 }, 'cisco-ios');
-      assert.match(ev[3].timeNote ?? '', /zone 'HKT' not known: UTC used/);
+      assert.match(ev[4].timeNote ?? '', /zone 'HKT' not known: UTC used/);
       assert.equal(ev[2].host, 'core1');
+      assert.equal(ev[3].host, 'core2');
     });
 
     it('Cisco NX-OS (year first) and IOS-XR (node prefix, AS)', async () => {
@@ -204,7 +207,14 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01.123Z', peer: '10.0.12.2', peerAs: 64512, process: 'bgp' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:32.456Z', peer: '10.0.12.2', peerAs: 64512, process: 'bgp' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40.789Z', peer: '10.0.12.3', peerAs: 64513, process: 'bgp' },
+        // through syslog: <PRI>, sequence number and host before the node; ' : ' after a time without zone
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:50.321Z', peer: '10.0.12.5', peerAs: 64515, process: 'bgp' },
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:55.100Z', peer: '10.0.12.5', peerAs: 64515, process: 'bgp' },
       ], REF, 'cisco-iosxr');
+      const xr = await check('cisco-iosxr.log', [{ kind: 'bgp-peer-down', time: '2026-11-24T10:00:01.123Z', host: undefined }, { kind: 'bgp-peer-up', time: '2026-11-24T10:00:32.456Z', host: undefined },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40.789Z', host: undefined }, { kind: 'bgp-peer-down', time: '2026-11-24T10:00:50.321Z', host: 'xr-core1' },
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:55.100Z', host: 'xr-core1' }]);
+      assert.equal(xr[4].timeText, 'Nov 24 10:00:55.100');
     });
 
     it('Junos RPD_BGP_NEIGHBOR_STATE_CHANGED and bgp_event, in RFC 3164 and syslog files', async () => {

@@ -4,7 +4,8 @@
  * Framings (where the vendor does not use a standard syslog header):
  * - Cisco IOS / IOS-XE: `[seq: ][host: ][*|.]Nov 24 [2026 ]10:00:01.123[ UTC]: %BGP-5-ADJCHANGE: ...`
  * - Cisco NX-OS: `2026 Nov 24 10:00:01[.123] host %BGP-5-ADJCHANGE: ...`
- * - Cisco IOS-XR: `RP/0/RSP0/CPU0:[2026 ]Nov 24 10:00:01.123[ UTC]: bgp[1047]: %ROUTING-BGP-5-ADJCHANGE : ...`
+ * - Cisco IOS-XR: `[seq: host ]RP/0/RSP0/CPU0:[2026 ]Nov 24 10:00:01.123[ UTC]: bgp[1047]: %ROUTING-BGP-5-ADJCHANGE : ...`
+ *   (the time may end in ` : ` when no zone is shown)
  * - Huawei VRP: `Nov 24 2026 10:00:01[.123][+08:00] host %%01BGP/2/PEER_BACKWARDTRANS_NOTIFICATION(l)[3]:...`
  * - H3C Comware: `%Nov 24 10:00:01:579 2026 host BGP/5/BGP_STATE_CHANGED: ...` (milliseconds after a colon)
  * (Arista EOS, Junos and NetIron send standard syslog headers: RFC 3164, also with an RFC 3339 time.)
@@ -18,8 +19,8 @@ import { IP_SRC, escapeRegExp, severityFromSyslog } from './common';
 const MON = '([A-Z][a-z]{2})';
 const CISCO_MNEMONIC = String.raw`%([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*)-(\d)-([A-Z0-9_]+)`;
 const CISCO = new RegExp(
-  String.raw`^(?:\d+: )?(?:(\S+): )?(?:\d+: )?(?:((?:RP|LC|RSP)/[\w/]+):)?[*.]?(?:(\d{4}) )?${MON} {1,2}(\d{1,2})(?: (\d{4}))? ` +
-  String.raw`(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: ([A-Z]{2,5}))?:? (?:(\S+?)(?:\[\d+\])?:? )?${CISCO_MNEMONIC} ?: ?(.*)$`,
+  String.raw`^(?:<\d{1,3}>)?(?:\d+: )?(?:(\S+): )?(?:\d+: )?(?:(\S+) (?=(?:RP|LC|RSP)/))?(?:((?:RP|LC|RSP)/[\w/]+):)?[*.]?(?:(\d{4}) )?${MON} {1,2}(\d{1,2})(?: (\d{4}))? ` +
+  String.raw`(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: ([A-Z]{2,5}))? ?:? (?:(\S+?)(?:\[\d+\])?:? )?${CISCO_MNEMONIC} ?: ?(.*)$`,
 );
 const HUAWEI = new RegExp(
   String.raw`^${MON} (\d{1,2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?([+-]\d\d:\d\d)?(?: DST)? (\S+) %%(\d\d)([A-Z0-9_]+)/(\d)/([A-Za-z0-9_]+)(?:\([a-z]+\))?(?:\[\d+\])?: ?(.*)$`,
@@ -32,7 +33,8 @@ const H3C = new RegExp(
 export function parseCiscoFraming(line: string, _ctx?: FormatContext): LogRecord | undefined {
   const m = CISCO.exec(line);
   if (!m) return undefined;
-  const [, hostBefore, xrNode, yearFirst, mon, day, yearAfter, hh, mi, ss, frac, zone, hostOrProc, fac, sev, mnem, msg] = m;
+  const [, hostColon, hostBeforeNode, xrNode, yearFirst, mon, day, yearAfter, hh, mi, ss, frac, zone, hostOrProc, fac, sev, mnem, msg] = m;
+  const hostBefore = hostColon ?? hostBeforeNode;
   const year = yearFirst ? Number(yearFirst) : yearAfter ? Number(yearAfter) : undefined;
   const stamp = stampOf(year, monthFromName(mon), Number(day), Number(hh), Number(mi), Number(ss), frac, zone);
   if (!stamp) return undefined;
@@ -43,7 +45,8 @@ export function parseCiscoFraming(line: string, _ctx?: FormatContext): LogRecord
     stamp, timeText: line.slice(Math.max(0, timeStart), timeEnd).trim(), format,
     severity: severityFromSyslog(Number(sev)), message: `%${fac}-${sev}-${mnem}: ${msg}`,
   };
-  const host = format === 'cisco-nxos' ? hostOrProc : hostBefore;
+  // Before the mnemonic IOS-XR names the process (`bgp[1047]:`); IOS and NX-OS put the host there, when not in front.
+  const host = format === 'cisco-iosxr' ? hostBefore : hostBefore ?? hostOrProc;
   if (host) rec.host = host;
   if (format === 'cisco-iosxr' && hostOrProc) rec.process = hostOrProc;
   return rec;
