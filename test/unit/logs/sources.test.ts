@@ -169,9 +169,20 @@ describe('logs: every source -> right kind, right UTC instant', () => {
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', process: 'bgpd' },
         { kind: 'process-restart', time: '2026-11-24T10:00:32Z', peer: undefined, process: 'bgpd' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40Z', peer: '2001:db8::2', process: 'bgpd' },
+        // (10:00:45, bgpd's own "Connection reset by peer", is the session's trouble, not a failed request: no event)
       ], REF, 'frr');
       const r = await readLogFile(join(dir, 'frr-bgpd-legacy.log'), REF);
       assert.equal(r.events[3].peerName, undefined, '"(Unknown)" is no name');
+    });
+
+    it('FRR through BusyBox syslogd (facility.level before the tag): its events, and its socket errors are no failed requests', async () => {
+      const ev = await check('frr-busybox-syslog.log', [
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', process: 'bgpd', host: 'leaf1' },
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', process: 'bgpd', host: 'leaf1' },
+        // an application's failure in the same file still is one
+        { kind: 'request-failed', time: '2026-11-24T10:00:40Z', peer: undefined, process: 'app', host: 'leaf1' },
+      ], REF, 'journald-short');
+      assert.equal(ev[1].message, '%ADJCHANGE: neighbor 10.0.12.2(spine1) in vrf default Up');
     });
 
     it('BIRD 1 (dd-mm-yyyy): up, then stop from up is the peer-down, down after it a state change', async () => {

@@ -157,8 +157,17 @@ const SYMPTOM = new RegExp(SYMPTOM_SOURCES.join('|'));
 
 export const appAnchors: ClassifierAnchors = { anywhere: SYMPTOM_SOURCES };
 
-export const appClassifier: Classifier = (message) => {
+/**
+ * Routing daemons, by the format of their own files or by their process name in syslog. Their socket errors
+ * ("bgp_read_packet error: Connection reset by peer") are BGP session trouble, which their FSM lines report as
+ * peer-down events: not a request that failed.
+ */
+const ROUTER_FORMATS = /^(?:frr|bird|gobgp|junos|cisco|arista|huawei|h3c|netiron)/;
+const ROUTER_PROCESSES = new Set(['bgpd', 'zebra', 'bfdd', 'ospfd', 'bird', 'bird6', 'gobgpd', 'rpd']);
+
+export const appClassifier: Classifier = (message, rec) => {
   if (!SYMPTOM.test(message)) return undefined;
+  if (ROUTER_FORMATS.test(rec.format) || (rec.process !== undefined && ROUTER_PROCESSES.has(rec.process))) return undefined;
   const timeout = TIMEOUT_PATTERNS.some((re) => re.test(message));
   if (!timeout && !FAILURE_PATTERNS.test(message)) return undefined;
   const c: Classification = { kind: timeout ? 'request-timeout' : 'request-failed' };

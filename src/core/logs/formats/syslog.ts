@@ -10,8 +10,11 @@ import { severityFromSyslog, severityFromWord } from './common';
 import { parseCiscoFraming } from './vendorSyslog';
 
 const BSD_STAMP = String.raw`([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?`;
-/** `host tag[pid]: msg`, `host tag: msg`; a tag is a program name, maybe with a path or dots. */
-const BODY = String.raw`(\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)`;
+/**
+ * `host tag[pid]: msg`, `host tag: msg`; a tag is a program name, maybe with a path or dots. BusyBox syslogd (Alpine,
+ * OpenWrt, many appliances) writes the facility and level between host and tag: `host daemon.info tag[pid]: msg`.
+ */
+const BODY = String.raw`(\S+) (?:[a-z0-9]+\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug) )?([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)`;
 
 /** `journalctl -o short-full`: `Tue 2026-11-24 10:00:01 UTC host tag[pid]: msg` (weekday, date, time, zone). */
 const FULL_LINE = new RegExp(String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{2,5}|[+-]\d\d:?\d\d) ${BODY}$`);
