@@ -185,6 +185,17 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       assert.equal(ev[1].message, '%ADJCHANGE: neighbor 10.0.12.2(spine1) in vrf default Up');
     });
 
+    it('GoBGP v4 (log/slog): JSON by default, text with --log-plain; level in capitals, time unquoted', async () => {
+      for (const [file, format] of [['gobgpd-v4.json.log', 'gobgp-json'], ['gobgpd-v4.plain.log', 'gobgp-text']] as const) {
+        const ev = await check(file, [
+          { kind: 'process-restart', time: file.endsWith('json.log') ? '2026-11-24T10:00:00.512345678Z' : '2026-11-24T10:00:00.512Z', peer: undefined },
+          { kind: 'bgp-peer-down', time: file.endsWith('json.log') ? '2026-11-24T10:00:01.123456789Z' : '2026-11-24T10:00:01.123Z', peer: '10.0.12.2' },
+          { kind: 'bgp-peer-up', time: file.endsWith('json.log') ? '2026-11-24T10:00:31.001234567Z' : '2026-11-24T10:00:31.001Z', peer: '10.0.12.2' },
+        ], REF, format);
+        assert.equal(ev[1].fromState, 'BGP_FSM_ESTABLISHED');
+      }
+    });
+
     it('BIRD 1 (dd-mm-yyyy): up, then stop from up is the peer-down, down after it a state change', async () => {
       await check('bird1.log', [
         { kind: 'bgp-state-change', time: '2026-11-24T10:00:01Z', peerName: 'bgp_core', toState: 'feed' },
