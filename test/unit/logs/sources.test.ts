@@ -276,6 +276,16 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       ], REF, 'h3c-comware');
     });
 
+    it('OpenBGPD: state change X -> Y, reason, with and without a description, IPv4 and IPv6', async () => {
+      const ev = await check('openbgpd.log', [
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', peerName: 'spine1', fromState: 'Established', toState: 'Idle', format: 'openbgpd' },
+        { kind: 'bgp-state-change', time: '2026-11-24T10:00:20Z', peer: '10.0.12.2', peerName: 'spine1', fromState: 'Idle', toState: 'Connect', format: 'openbgpd' },
+        { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', peerName: 'spine1', fromState: 'OpenConfirm', toState: 'Established', format: 'openbgpd' },
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:40Z', peer: '2001:db8:12::2', peerName: undefined, fromState: 'Established', toState: 'Idle', format: 'openbgpd' },
+      ], REF);
+      assert.ok(ev.every((e) => e.host === 'obsd1' && e.process === 'bgpd'));
+    });
+
     it('Brocade/Extreme NetIron: Peer A DOWN (reason) / UP (ESTABLISHED), with a VRF and IPv6', async () => {
       const ev = await check('netiron.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', toState: 'down', format: 'netiron' },

@@ -173,6 +173,18 @@ const VENDOR_RULES: VendorRule[] = [
     build: (m) => ({ ...bgpTransition(m[2], m[3]), peer: m[1] }),
   },
   {
+    // OpenBGPD (OpenBSD bgpd, openbgpd-portable): neighbor 10.1.1.2 (spine1): state change Established -> Idle, reason: NOTIFICATION received
+    // (the peer may carry a prefix length, "neighbor 10.1.1.0/24", for a template; the description is optional)
+    has: 'state change ',
+    re: new RegExp(String.raw`neighbor (${IP_SRC})(?:/\d+)?(?: \(([^)]*)\))?: state change (\w+) -> (\w+)`),
+    format: 'openbgpd',
+    build: (m) => {
+      const c: Classification = { ...bgpTransition(m[3], m[4]), peer: m[1] };
+      if (m[2]) c.peerName = m[2];
+      return c;
+    },
+  },
+  {
     // Brocade/Extreme NetIron (MLX, CER): BGP: Peer 10.1.1.2 DOWN (Hold Timer Expired); BGP: Peer (VRF: blue) 10.1.1.2 UP (ESTABLISHED)
     // (through RFC 3164 "BGP" is the tag, so the message starts at "Peer")
     has: 'Peer ',
