@@ -286,6 +286,13 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       assert.ok(ev.every((e) => e.host === 'obsd1' && e.process === 'bgpd'));
     });
 
+    it('Nokia SR OS bgpBackwardTransNotification through syslog: the peer is the address before "moved from higher state"', async () => {
+      await check('nokia-sros.log', [
+        { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', fromState: 'ESTABLISHED', toState: 'IDLE', format: 'nokia-sros', host: 'pe1' },
+        { kind: 'bgp-state-change', time: '2026-11-24T10:00:40Z', peer: '2001:db8:12::2', fromState: 'OPENCONFIRM', toState: 'IDLE', format: 'nokia-sros', host: 'pe1' },
+      ], REF);
+    });
+
     it('Brocade/Extreme NetIron: Peer A DOWN (reason) / UP (ESTABLISHED), with a VRF and IPv6', async () => {
       const ev = await check('netiron.log', [
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', toState: 'down', format: 'netiron' },

@@ -162,7 +162,7 @@ export const appAnchors: ClassifierAnchors = { anywhere: SYMPTOM_SOURCES };
  * ("bgp_read_packet error: Connection reset by peer") are BGP session trouble, which their FSM lines report as
  * peer-down events: not a request that failed.
  */
-const ROUTER_FORMATS = /^(?:frr|bird|gobgp|openbgpd|junos|cisco|arista|huawei|h3c|netiron)/;
+const ROUTER_FORMATS = /^(?:frr|bird|gobgp|openbgpd|junos|cisco|arista|huawei|h3c|netiron|nokia)/;
 const ROUTER_PROCESSES = new Set(['bgpd', 'zebra', 'bfdd', 'ospfd', 'bird', 'bird6', 'gobgpd', 'rpd']);
 
 export const appClassifier: Classifier = (message, rec) => {

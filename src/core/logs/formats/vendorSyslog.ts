@@ -173,6 +173,15 @@ const VENDOR_RULES: VendorRule[] = [
     build: (m) => ({ ...bgpTransition(m[2], m[3]), peer: m[1] }),
   },
   {
+    // Nokia SR OS, event bgpBackwardTransNotification (2039): (ASN 65000) VR 1: Group g: Peer 10.1.1.2: moved from higher
+    // state ESTABLISHED to lower state IDLE due to event HOLD TIME EXPIRED (the ASN is the router's own; how the peer
+    // name is spelled varies by release, the address before the colon does not)
+    has: 'moved from higher state',
+    re: new RegExp(String.raw`(${IP_SRC}): moved from higher state (\w+) to lower state (\w+)`),
+    format: 'nokia-sros',
+    build: (m) => ({ ...bgpTransition(m[2], m[3]), peer: m[1] }),
+  },
+  {
     // OpenBGPD (OpenBSD bgpd, openbgpd-portable): neighbor 10.1.1.2 (spine1): state change Established -> Idle, reason: NOTIFICATION received
     // (the peer may carry a prefix length, "neighbor 10.1.1.0/24", for a template; the description is optional)
     has: 'state change ',
