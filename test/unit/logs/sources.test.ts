@@ -276,8 +276,9 @@ describe('logs: every source -> right kind, right UTC instant', () => {
       ], REF, 'h3c-comware');
     });
 
-    it('OpenBGPD: state change X -> Y, reason, with and without a description, IPv4 and IPv6', async () => {
+    it('OpenBGPD: startup, state change X -> Y, reason, with and without a description, IPv4 and IPv6', async () => {
       const ev = await check('openbgpd.log', [
+        { kind: 'process-restart', time: '2026-11-24T09:59:50Z', peer: undefined, peerName: undefined, fromState: undefined, toState: 'started', format: 'openbgpd' },
         { kind: 'bgp-peer-down', time: '2026-11-24T10:00:01Z', peer: '10.0.12.2', peerName: 'spine1', fromState: 'Established', toState: 'Idle', format: 'openbgpd' },
         { kind: 'bgp-state-change', time: '2026-11-24T10:00:20Z', peer: '10.0.12.2', peerName: 'spine1', fromState: 'Idle', toState: 'Connect', format: 'openbgpd' },
         { kind: 'bgp-peer-up', time: '2026-11-24T10:00:31Z', peer: '10.0.12.2', peerName: 'spine1', fromState: 'OpenConfirm', toState: 'Established', format: 'openbgpd' },

@@ -206,11 +206,16 @@ const VENDOR_RULES: VendorRule[] = [
   },
 ];
 
-/** A rule is tried only when the message includes its `has` string: one of them is implied by any result. */
-export const vendorAnchors: ClassifierAnchors = { anywhere: [...new Set(VENDOR_RULES.map((r) => escapeRegExp(r.has)))] };
+/**
+ * A rule is tried only when the message includes its `has` string: one of them is implied by any result (or the
+ * message is OpenBGPD's whole "startup" line).
+ */
+export const vendorAnchors: ClassifierAnchors = { anywhere: [...new Set(VENDOR_RULES.map((r) => escapeRegExp(r.has)))], atStart: ['startup$'] };
 
 /** Vendor BGP neighbor messages, in whatever framing they arrive. */
 export const vendorClassifier: Classifier = (message, rec) => {
+  // OpenBGPD's parent process says "startup" as it starts (bgpd.c); other OpenBSD daemons say it too, so the process counts.
+  if (message === 'startup') return rec.process === 'bgpd' ? { kind: 'process-restart', toState: 'started', format: 'openbgpd' } : undefined;
   for (const rule of VENDOR_RULES) {
     if (!message.includes(rule.has)) continue;
     const m = rule.re.exec(message);
