@@ -10,7 +10,7 @@
  * hook also waits, asynchronously, for half the ring to be free before each chunk, so the producer seldom blocks.
  */
 import { createFrameFactsBuffers, FrameFacts, type FrameFactsBuffers } from '../detect/frameFacts';
-import { CONSUMED, GONE, PRODUCED, PRODUCER_WAITING, close, createControl, publish, waitPublished } from './ringControl';
+import { CONSUMED, GONE, PRODUCER_WAITING, close, createControl, publish, waitPublished } from './ringControl';
 
 /** 2^15 records of ~200 bytes: 7 MB, about four 4 MB reader chunks of average-sized frames. */
 export const RING_SLOTS = 1 << 15;
@@ -143,9 +143,4 @@ export class FactConsumer {
     Atomics.store(this.control, GONE, 1);
     Atomics.notify(this.control, CONSUMED);
   }
-}
-
-/** Records published so far (tests). */
-export function publishedCount(buffers: FactRingBuffers): number {
-  return Atomics.load(new Int32Array(buffers.control), PRODUCED);
 }

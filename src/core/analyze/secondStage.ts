@@ -9,9 +9,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { Frame } from '../capture/types';
 import type { DecodedPacket } from '../decode/types';
-import { FrameFacts } from '../detect/frameFacts';
 import type { CaptureImpact } from '../detect/impact';
-import { LoopTracker } from '../detect/loops';
+import { LoopDetector } from '../detect/loops';
 import { SightingFront } from '../detect/sightingFront';
 import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
@@ -72,28 +71,25 @@ export function captureStagesFor(path: string, format: string, sizeBytes: number
 }
 
 class InThreadStages implements CaptureStages {
-  private readonly front = new SightingFront();
-  private readonly facts = new FrameFacts();
-  private readonly tracker: LoopTracker;
+  private readonly detector: LoopDetector;
   private readonly work: StageWork;
 
   constructor(path: string, settings: StageSettings) {
-    this.tracker = new LoopTracker(path, settings.loopDetection);
+    this.detector = new LoopDetector(path, settings.loopDetection);
     this.work = new StageWork(path, settings.stallThresholdMs);
   }
 
   frame(f: Frame, timeUs: number, pkt: DecodedPacket): void {
-    this.front.describe(f, timeUs, pkt, f.data, this.facts, 0);
-    this.work.observe(this.facts, 0, this.tracker.observe(this.facts, 0));
+    const kind = this.detector.observe(f, timeUs, pkt, f.data);
+    this.work.observe(this.detector.facts, 0, kind);
   }
 
   beforeRead(): void {}
 
   async finish(): Promise<StagesOutcome> {
-    const front = this.front.state();
-    const episodes = this.tracker.finish(front);
+    const episodes = this.detector.finish();
     const impact = this.work.finish(episodes);
-    return { ok: true, episodes, impact, icmpTimeExceeded: front.timeExceededTotal };
+    return { ok: true, episodes, impact, icmpTimeExceeded: this.detector.timeExceededTotal };
   }
 
   dispose(): void {}

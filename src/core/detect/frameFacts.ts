@@ -26,7 +26,7 @@ const F_TIME = 0;
 const F_FRAME = 1;
 const F_SRC_MAC = 2;
 const F_DST_MAC = 3;
-export const F64_FIELDS = 4;
+const F64_FIELDS = 4;
 
 // Int32 columns. Per layer (I_LAYER + LAYER_FIELDS * layer): replica key, TTL, direction, addresses (IPv4), protocol, id, ports.
 const I_FLAGS = 0;
@@ -50,11 +50,11 @@ const L_PROTO = 6;
 const L_ID = 7;
 const L_PORTS = 8;
 const LAYER_FIELDS = 10;
-export const I32_FIELDS = I_LAYER + 2 * LAYER_FIELDS;
+const I32_FIELDS = I_LAYER + 2 * LAYER_FIELDS;
 
 // Byte columns: IPv6 addresses (written only for IPv6), per layer source then destination, then the quoted destination.
 const U8_QUOTED = 64;
-export const U8_FIELDS = 80;
+const U8_FIELDS = 80;
 
 /** Bits of I_FLAGS. Per layer: the bit shifted left by 8 * layer. */
 export const Fact = {
@@ -83,8 +83,10 @@ export const Fact = {
   FlowSide1: 1 << 22,
 } as const;
 
-/** Bytes of one record in each column set (for sizing rings). */
-export const RECORD_BYTES = 8 * F64_FIELDS + 4 * I32_FIELDS + U8_FIELDS;
+/** Where layer `layer`'s fields of record `slot` start in the Int32 columns. */
+function layerBase(slot: number, layer: FactLayer): number {
+  return slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer;
+}
 
 export interface FrameFactsBuffers {
   f64: ArrayBufferLike;
@@ -136,27 +138,27 @@ export class FrameFacts {
   }
 
   h1(slot: number, layer: FactLayer): number {
-    return this.i32[slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer + L_H1]! >>> 0;
+    return this.i32[layerBase(slot, layer) + L_H1]! >>> 0;
   }
 
   h2(slot: number, layer: FactLayer): number {
-    return this.i32[slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer + L_H2]! >>> 0;
+    return this.i32[layerBase(slot, layer) + L_H2]! >>> 0;
   }
 
   ttl(slot: number, layer: FactLayer): number {
-    return this.i32[slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer + L_TTL]!;
+    return this.i32[layerBase(slot, layer) + L_TTL]!;
   }
 
   dir(slot: number, layer: FactLayer): number {
-    return this.i32[slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer + L_DIR]!;
+    return this.i32[layerBase(slot, layer) + L_DIR]!;
   }
 
   src4(slot: number, layer: FactLayer): number {
-    return this.i32[slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer + L_SRC4]! >>> 0;
+    return this.i32[layerBase(slot, layer) + L_SRC4]! >>> 0;
   }
 
   dst4(slot: number, layer: FactLayer): number {
-    return this.i32[slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer + L_DST4]! >>> 0;
+    return this.i32[layerBase(slot, layer) + L_DST4]! >>> 0;
   }
 
   /** Offset in `u8` of the layer's IPv6 source address (the destination follows it). */
@@ -221,7 +223,7 @@ export class FrameFacts {
 
   /** The looped packet's identity in words (read when its stream opens). */
   packetFacts(slot: number, layer: FactLayer): PacketFacts {
-    const b = slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer;
+    const b = layerBase(slot, layer);
     const v6 = this.has(slot, Fact.V6, layer);
     const facts: PacketFacts = {
       src: this.srcText(slot, layer),
@@ -303,7 +305,7 @@ export function setFlags(out: FrameFacts, slot: number, flags: number): void {
 
 /** The layer's key (from replicaKey.ts), TTL and direction. */
 export function writeSighting(out: FrameFacts, slot: number, layer: FactLayer, h1: number, h2: number, dir: number): void {
-  const b = slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer;
+  const b = layerBase(slot, layer);
   out.i32[b + L_H1] = h1;
   out.i32[b + L_H2] = h2;
   out.i32[b + L_DIR] = dir;
@@ -312,7 +314,7 @@ export function writeSighting(out: FrameFacts, slot: number, layer: FactLayer, h
 /** Addresses, TTL, protocol, id and ports of IP layer `ipIndex` as record layer `layer`; returns its flags. */
 export function writeLayer(out: FrameFacts, slot: number, layer: FactLayer, pkt: DecodedPacket, data: Uint8Array, ipIndex: number): number {
   const ip: IpLayer = pkt.ipLayers[ipIndex]!;
-  const b = slot * I32_FIELDS + I_LAYER + LAYER_FIELDS * layer;
+  const b = layerBase(slot, layer);
   let flags = Fact.Layer;
   out.i32[b + L_TTL] = ip.ttl;
   if (ip.version === 4) {

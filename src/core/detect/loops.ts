@@ -17,8 +17,6 @@ import { judgeStream, ReplicaStreamDraft } from './replicaStream';
 import { NO_SLOT, NO_STREAM, ReplicaTable } from './replicaTable';
 import { SightingFront, type FramePlace, type FrontState } from './sightingFront';
 
-export type { FramePlace } from './sightingFront';
-
 export interface LoopDetectorOptions {
   /** Longest pause between two sightings of one looped packet, ms (default 1000). */
   streamGapMs?: number;
@@ -201,7 +199,7 @@ export class LoopTracker {
 }
 
 /**
- * Front and back halves in one thread, frame by frame (the tests', and a capture too small for a second thread).
+ * Front and back halves in one thread, frame by frame (a capture too small for a second thread, and the tests).
  * The record of the last frame stays in `facts` for the ladder context and the impact tracker.
  */
 export class LoopDetector {
