@@ -59,7 +59,7 @@ async function packets(files: string[]): Promise<StageResult> {
   const out = createDecodedPacket();
   for (const f of files) {
     const s = await readCaptureFile(f, (fr) => {
-      decodeFrame(fr.data, fr.linkType, out);
+      decodeFrame(fr.bytes, fr.linkType, out, fr.start, fr.start + fr.capLen);
       items++;
       ip += out.ipCount;
     });

@@ -43,7 +43,7 @@ export async function analyzeCapture(path: string, format: string, sizeBytes: nu
   let timeUs = 0;
   const onFrame = (f: Frame): void => {
     if (f.hasTime) timeUs = microsFromSecNsec(f.timeSec, f.timeNsec);
-    decodeFrame(f.data, f.linkType, pkt);
+    decodeFrame(f.bytes, f.linkType, pkt, f.start, f.start + f.capLen);
     stages.frame(f, timeUs, pkt);
   };
   let summary: CaptureSummary | null = null;

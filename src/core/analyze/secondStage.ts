@@ -39,7 +39,7 @@ export type StagesOutcome =
   | { ok: false; reason: string };
 
 export interface CaptureStages {
-  /** One frame, decoded into `pkt`, at `timeUs`. */
+  /** One frame, decoded into `pkt` from its reader's buffer (f.bytes: pkt's offsets index it), at `timeUs`. */
   frame(f: Frame, timeUs: number, pkt: DecodedPacket): void;
   /** Awaited by the reader before each chunk it reads. */
   beforeRead(): Promise<void> | void;
@@ -80,7 +80,7 @@ class InThreadStages implements CaptureStages {
   }
 
   frame(f: Frame, timeUs: number, pkt: DecodedPacket): void {
-    const kind = this.detector.observe(f, timeUs, pkt, f.data);
+    const kind = this.detector.observe(f, timeUs, pkt, f.bytes);
     this.work.observe(this.detector.facts, 0, kind);
   }
 
@@ -126,7 +126,7 @@ export class ThreadStages implements CaptureStages {
       this.failure = 'the thread stopped taking frames';
       return;
     }
-    this.front.describe(f, timeUs, pkt, f.data, this.producer.facts, slot);
+    this.front.describe(f, timeUs, pkt, f.bytes, this.producer.facts, slot);
     this.producer.commit();
   }
 

@@ -6,10 +6,7 @@ import type { CaptureSummary, Frame } from './types';
  * the problem list. Keeping per-packet work here (counting, first/last time) means the parsers only decode.
  */
 export class ParseContext {
-  readonly frame: Frame = {
-    number: 0, section: 0, interfaceId: 0, linkType: 0, hasTime: false, timeSec: 0, timeNsec: 0,
-    origLen: 0, capLen: 0, data: new Uint8Array(0), fileOffset: 0,
-  };
+  readonly frame: Frame = new ReusedFrame();
   readonly summary: CaptureSummary;
   private suppressedWarnings = 0;
   private listedWarnings = 0;
@@ -99,4 +96,27 @@ export interface FormatParser {
   discard?(n: number): void;
   /** The input ended with bytes[start, end) unconsumed (fewer than `need`): report what was cut short, if anything. */
   finish(bytes: Uint8Array, view: DataView, start: number, end: number, fileOffset: number): void;
+}
+
+/** The one Frame a reader fills for every record; `data` is made only for a consumer that asks for it. */
+class ReusedFrame implements Frame {
+  number = 0;
+  section = 0;
+  interfaceId = 0;
+  linkType = 0;
+  hasTime = false;
+  timeSec = 0;
+  timeNsec = 0;
+  origLen = 0;
+  capLen = 0;
+  bytes = new Uint8Array(0);
+  start = 0;
+  fileOffset = 0;
+  private view: Uint8Array | null = null;
+
+  get data(): Uint8Array {
+    const v = this.view;
+    if (v !== null && v.buffer === this.bytes.buffer && v.byteOffset === this.bytes.byteOffset + this.start && v.length === this.capLen) return v;
+    return (this.view = this.bytes.subarray(this.start, this.start + this.capLen));
+  }
 }

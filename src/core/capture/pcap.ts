@@ -81,7 +81,8 @@ export class PcapParser implements FormatParser {
       frame.timeNsec = nano ? sub : sub * 1000;
       frame.origLen = origLen;
       frame.capLen = capLen;
-      frame.data = bytes.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + capLen);
+      frame.bytes = bytes;
+      frame.start = pos + RECORD_HEADER;
       frame.fileOffset = at;
       ctx.deliver();
       pos += RECORD_HEADER + capLen;

@@ -270,7 +270,8 @@ export class PcapngParser implements FormatParser {
     iface.clock.set(frame, view.getUint32(pos + 12, le), view.getUint32(pos + 16, le));
     frame.origLen = view.getUint32(pos + 12 + fixed, le);
     frame.capLen = capLen;
-    frame.data = bytes.subarray(pos + 28, pos + 28 + capLen);
+    frame.bytes = bytes;
+    frame.start = pos + 28;
     frame.fileOffset = at;
     this.ctx.deliver();
   }
@@ -298,7 +299,8 @@ export class PcapngParser implements FormatParser {
     frame.timeNsec = 0;
     frame.origLen = origLen;
     frame.capLen = capLen;
-    frame.data = bytes.subarray(pos + 12, pos + 12 + capLen);
+    frame.bytes = bytes;
+    frame.start = pos + 12;
     frame.fileOffset = at;
     this.ctx.deliver();
   }

@@ -41,6 +41,8 @@ export function createDecodedPacket(): DecodedPacket {
     transportCount: 0,
     protocols: new Array<string>(MAX_PROTOCOL_TOKENS).fill(''),
     protocolCount: 0,
+    frameStart: 0,
+    frameEnd: 0,
     stop: StopReason.Complete,
     stopOffset: -1,
     stopDetail: '',
@@ -48,11 +50,14 @@ export function createDecodedPacket(): DecodedPacket {
 }
 
 /**
- * Decodes one frame of the given LINKTYPE_* into `out` (which is overwritten). Never throws on packet bytes:
+ * Decodes one frame of the given LINKTYPE_* into `out` (which is overwritten): its captured bytes are
+ * data[start, end), by default the whole of `data`. Offsets in `out` index `data`. Never throws on packet bytes:
  * whatever could be read is kept and `out.stop` says why decoding ended.
  */
-export function decodeFrame(data: Uint8Array, linkType: number, out: DecodedPacket): void {
+export function decodeFrame(data: Uint8Array, linkType: number, out: DecodedPacket, start = 0, end = data.length): void {
   out.linkType = linkType;
+  out.frameStart = start;
+  out.frameEnd = end;
   out.srcMac = -1;
   out.dstMac = -1;
   out.vlanCount = 0;
@@ -65,7 +70,7 @@ export function decodeFrame(data: Uint8Array, linkType: number, out: DecodedPack
   out.stopOffset = -1;
   out.stopDetail = '';
   try {
-    decodeLinkLayer(data, linkType, out);
+    decodeLinkLayer(data, start, end, linkType, out);
   } catch (err) {
     // Every read is preceded by a length check, so this is a decoder bug, not bad input. Keep the layers decoded
     // so far and say so instead of letting one packet abort a whole capture.

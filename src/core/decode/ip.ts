@@ -10,7 +10,7 @@ import { MAX_IPV6_EXT_HEADERS, MAX_NESTING } from './limits';
 import { nextIpLayer, pushProtocol, stopAt, stopShort } from './state';
 import { decodeIpPayload } from './transport';
 
-function startLayer(out: DecodedPacket, d: Uint8Array, off: number, depth: number, version: 4 | 6, quoted: boolean): IpLayer | null {
+function startLayer(out: DecodedPacket, _d: Uint8Array, off: number, depth: number, version: 4 | 6, quoted: boolean): IpLayer | null {
   if (depth > MAX_NESTING) {
     stopAt(out, StopReason.LimitReached, off, `more than ${MAX_NESTING} nested encapsulations`);
     return null;
@@ -22,7 +22,7 @@ function startLayer(out: DecodedPacket, d: Uint8Array, off: number, depth: numbe
   }
   l.version = version;
   l.offset = off;
-  l.available = d.length - off;
+  l.available = out.frameEnd - off;
   l.quoted = quoted;
   l.hdrLen = 0; l.lengthField = 0; l.id = 0; l.df = false; l.mf = false; l.fragOffset = 0; l.v6Fragment = false;
   l.ttl = 0; l.proto = 0; l.upperProto = 0; l.upperOffset = -1; l.srcOffset = -1; l.dstOffset = -1; l.routeDstOffset = -1; l.optionsReadable = true;

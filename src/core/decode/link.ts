@@ -38,73 +38,73 @@ export const LinkType = {
   LINUX_SLL2: 276,
 } as const;
 
-export function decodeLinkLayer(d: Uint8Array, linkType: number, out: DecodedPacket): void {
-  const end = d.length;
+/** The frame's captured bytes are d[s, end). */
+export function decodeLinkLayer(d: Uint8Array, s: number, end: number, linkType: number, out: DecodedPacket): void {
   switch (linkType) {
     case LinkType.ETHERNET:
-      decodeEthernet(d, 0, end, out, 0);
+      decodeEthernet(d, s, end, out, 0);
       return;
     case LinkType.NULL:
     case LinkType.LOOP:
-      decodeNull(d, end, out, linkType === LinkType.LOOP);
+      decodeNull(d, s, end, out, linkType === LinkType.LOOP);
       return;
     case LinkType.LINUX_SLL:
-      decodeSll(d, end, out);
+      decodeSll(d, s, end, out);
       return;
     case LinkType.LINUX_SLL2:
-      decodeSll2(d, end, out);
+      decodeSll2(d, s, end, out);
       return;
     case LinkType.RAW:
     case LinkType.RAW_BSD:
     case LinkType.RAW_OPENBSD:
       pushProtocol(out, 'raw');
       // Wireshark's raw-IP dissector looks at nothing shorter than 8 bytes.
-      if (end < 8) return stopShort(out, d, 0, end, 'raw IP packet');
-      decodeIpByVersion(d, 0, end, out, 0, false);
+      if (end - s < 8) return stopShort(out, d, s, end, 'raw IP packet');
+      decodeIpByVersion(d, s, end, out, 0, false);
       return;
     case LinkType.IPV4:
-      decodeIpv4(d, 0, end, out, 0, false);
+      decodeIpv4(d, s, end, out, 0, false);
       return;
     case LinkType.IPV6:
       // A LINKTYPE_IPV6 frame that is not IPv6 is not dissected at all by tshark (corpus quirk 7).
-      if (end > 0 && d[0]! >> 4 !== 6) {
-        stopAt(out, StopReason.Malformed, 0, `LINKTYPE_IPV6 frame holds IP version ${d[0]! >> 4}`);
+      if (end > s && d[s]! >> 4 !== 6) {
+        stopAt(out, StopReason.Malformed, s, `LINKTYPE_IPV6 frame holds IP version ${d[s]! >> 4}`);
         return;
       }
-      decodeIpv6(d, 0, end, out, 0, false);
+      decodeIpv6(d, s, end, out, 0, false);
       return;
     case LinkType.PPP:
     case LinkType.PPP_HDLC:
-      decodePpp(d, 0, end, out, 0);
+      decodePpp(d, s, end, out, 0);
       return;
     case LinkType.C_HDLC:
-      decodeCiscoHdlc(d, end, out);
+      decodeCiscoHdlc(d, s, end, out);
       return;
     case LinkType.NFLOG:
-      decodeNflog(d, end, out);
+      decodeNflog(d, s, end, out);
       return;
     case LinkType.IPNET:
-      decodeIpnet(d, end, out);
+      decodeIpnet(d, s, end, out);
       return;
     case LinkType.IPOIB:
       // 20-byte destination and 20-byte source hardware addresses, the ethertype, 2 reserved bytes.
       pushProtocol(out, 'ipoib');
-      if (end < 44) return stopShort(out, d, 0, end, 'IPoIB header');
-      decodeEthertype(d, u16(d, 40), 44, end, out, 0);
+      if (end - s < 44) return stopShort(out, d, s, end, 'IPoIB header');
+      decodeEthertype(d, u16(d, s + 40), s + 44, end, out, 0);
       return;
     case LinkType.FRELAY:
-      decodeFrameRelay(d, end, out);
+      decodeFrameRelay(d, s, end, out);
       return;
     case LinkType.IEEE802_11:
-      decodeIeee80211(d, 0, end, out);
+      decodeIeee80211(d, s, end, out);
       return;
     case LinkType.RADIOTAP:
-      decodeRadiotap(d, end, out);
+      decodeRadiotap(d, s, end, out);
       return;
     case LinkType.ARCNET_LINUX:
-      decodeArcnet(d, end, out);
+      decodeArcnet(d, s, end, out);
       return;
     default:
-      stopAt(out, StopReason.Unsupported, 0, `link type ${linkType} not decoded`);
+      stopAt(out, StopReason.Unsupported, s, `link type ${linkType} not decoded`);
   }
 }

@@ -11,22 +11,22 @@ import { decodeIpv4, decodeIpv6 } from './ip';
 import { decodeEthertype } from './ethernet';
 
 /** BSD loopback: a 4-byte address family in the capturing host's byte order (LOOP: always big-endian). */
-export function decodeNull(d: Uint8Array, end: number, out: DecodedPacket, bigEndian: boolean): void {
+export function decodeNull(d: Uint8Array, s: number, end: number, out: DecodedPacket, bigEndian: boolean): void {
   pushProtocol(out, 'null');
-  if (end < 4) return stopShort(out, d, 0, end, 'loopback header');
-  let family = bigEndian ? u32(d, 0) : u32le(d, 0);
+  if (end - s < 4) return stopShort(out, d, s, end, 'loopback header');
+  let family = bigEndian ? u32(d, s) : u32le(d, s);
   // A little-endian read of a big-endian family leaves the value in the upper half.
-  if (!bigEndian && (family & 0xffff0000) !== 0) family = u32(d, 0);
-  if (family === 2) return decodeIpv4(d, 4, end, out, 0, false);
+  if (!bigEndian && (family & 0xffff0000) !== 0) family = u32(d, s);
+  if (family === 2) return decodeIpv4(d, s + 4, end, out, 0, false);
   // AF_INET6 differs per BSD: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (Darwin); 10 is Linux.
-  if (family === 24 || family === 28 || family === 30 || family === 10) return decodeIpv6(d, 4, end, out, 0, false);
+  if (family === 24 || family === 28 || family === 30 || family === 10) return decodeIpv6(d, s + 4, end, out, 0, false);
   // Some captures put a Cisco HDLC-like header (0F 00 + ethertype) on the loopback link; Wireshark then goes by
   // the ethertype in the low half.
-  const ethertype = u16(d, 2);
-  if (family > 0xffff && ethertype === 0x0800) return decodeIpv4(d, 4, end, out, 0, false);
-  if (family > 0xffff && ethertype === 0x86dd) return decodeIpv6(d, 4, end, out, 0, false);
-  if (end > 4) pushProtocol(out, 'data');
-  stopAt(out, StopReason.Unsupported, 4, `loopback address family ${family} not decoded`);
+  const ethertype = u16(d, s + 2);
+  if (family > 0xffff && ethertype === 0x0800) return decodeIpv4(d, s + 4, end, out, 0, false);
+  if (family > 0xffff && ethertype === 0x86dd) return decodeIpv6(d, s + 4, end, out, 0, false);
+  if (end - s > 4) pushProtocol(out, 'data');
+  stopAt(out, StopReason.Unsupported, s + 4, `loopback address family ${family} not decoded`);
 }
 
 function setSllSource(d: Uint8Array, addrLen: number, addrOff: number, out: DecodedPacket): void {
@@ -43,46 +43,46 @@ function decodeSllProtocol(d: Uint8Array, proto: number, off: number, end: numbe
   decodeEthertype(d, proto, off, end, out, 0);
 }
 
-export function decodeSll(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeSll(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'sll');
-  if (end < 16) return stopShort(out, d, 0, end, 'Linux cooked header');
-  setSllSource(d, u16(d, 4), 6, out);
-  decodeSllProtocol(d, u16(d, 14), 16, end, out);
+  if (end - s < 16) return stopShort(out, d, s, end, 'Linux cooked header');
+  setSllSource(d, u16(d, s + 4), s + 6, out);
+  decodeSllProtocol(d, u16(d, s + 14), s + 16, end, out);
 }
 
-export function decodeSll2(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeSll2(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'sll');
-  if (end < 20) return stopShort(out, d, 0, end, 'Linux cooked v2 header');
-  setSllSource(d, d[11]!, 12, out);
-  decodeSllProtocol(d, u16(d, 0), 20, end, out);
+  if (end - s < 20) return stopShort(out, d, s, end, 'Linux cooked v2 header');
+  setSllSource(d, d[s + 11]!, s + 12, out);
+  decodeSllProtocol(d, u16(d, s), s + 20, end, out);
 }
 
-export function decodeCiscoHdlc(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeCiscoHdlc(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'chdlc');
-  if (end < 4) return stopShort(out, d, 0, end, 'Cisco HDLC header');
-  const proto = u16(d, 2);
+  if (end - s < 4) return stopShort(out, d, s, end, 'Cisco HDLC header');
+  const proto = u16(d, s + 2);
   if (proto === 0x8035) {
     pushProtocol(out, 'slarp');
-    return stopAt(out, StopReason.Unsupported, 4, 'SLARP not decoded');
+    return stopAt(out, StopReason.Unsupported, s + 4, 'SLARP not decoded');
   }
   if (proto === 0x2000) {
     pushProtocol(out, 'cdp');
-    return stopAt(out, StopReason.Unsupported, 4, 'CDP not decoded');
+    return stopAt(out, StopReason.Unsupported, s + 4, 'CDP not decoded');
   }
-  if (end <= 4) return stopShort(out, d, 4, end, 'Cisco HDLC payload');
-  decodeEthertype(d, proto, 4, end, out, 0);
+  if (end - s <= 4) return stopShort(out, d, s + 4, end, 'Cisco HDLC payload');
+  decodeEthertype(d, proto, s + 4, end, out, 0);
 }
 
 /** NFLOG: 4-byte header, then TLVs (lengths in host byte order, padded to 4); type 9 holds the packet. */
-export function decodeNflog(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeNflog(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'nflog');
-  if (end < 4) return stopShort(out, d, 0, end, 'NFLOG header');
-  const family = d[0]!;
+  if (end - s < 4) return stopShort(out, d, s, end, 'NFLOG header');
+  const family = d[s]!;
   // Every TLV is walked before the payload is looked at (as Wireshark does): one that runs past the captured
   // bytes makes the whole record malformed.
   let payload = -1;
   let payloadEnd = -1;
-  let p = 4;
+  let p = s + 4;
   while (end - p >= 4) {
     let len = u16le(d, p);
     let type = u16le(d, p + 2);
@@ -99,32 +99,32 @@ export function decodeNflog(d: Uint8Array, end: number, out: DecodedPacket): voi
     }
     p += (len + 3) & ~3;
   }
-  if (payload < 0) return stopAt(out, StopReason.Unsupported, 4, 'NFLOG record without a payload TLV');
+  if (payload < 0) return stopAt(out, StopReason.Unsupported, s + 4, 'NFLOG record without a payload TLV');
   if (family === 2) return decodeIpv4(d, payload, payloadEnd, out, 0, false);
   if (family === 10) return decodeIpv6(d, payload, payloadEnd, out, 0, false);
   stopAt(out, StopReason.Unsupported, payload, `NFLOG family ${family} not decoded`);
 }
 
 /** Solaris IPNET: 24-byte header whose second byte is the address family (2 IPv4, 26 IPv6). */
-export function decodeIpnet(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeIpnet(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'ipnet');
-  if (end < 24) return stopShort(out, d, 0, end, 'IPNET header');
-  const family = d[1]!;
+  if (end - s < 24) return stopShort(out, d, s, end, 'IPNET header');
+  const family = d[s + 1]!;
   // The header's data length bounds the packet (Wireshark gives IP no more than that).
-  const payloadEnd = Math.min(end, 24 + u32(d, 4));
-  if (family === 2) return decodeIpv4(d, 24, payloadEnd, out, 0, false);
-  if (family === 26) return decodeIpv6(d, 24, payloadEnd, out, 0, false);
-  stopAt(out, StopReason.Unsupported, 24, `IPNET family ${family} not decoded`);
+  const payloadEnd = Math.min(end, s + 24 + u32(d, s + 4));
+  if (family === 2) return decodeIpv4(d, s + 24, payloadEnd, out, 0, false);
+  if (family === 26) return decodeIpv6(d, s + 24, payloadEnd, out, 0, false);
+  stopAt(out, StopReason.Unsupported, s + 24, `IPNET family ${family} not decoded`);
 }
 
 /**
  * Frame Relay: a 2-4 byte address (the last byte has the EA bit set), then either Q.933 UI (03) and an NLPID
  * (CC IPv4, 8E IPv6) or, in Cisco's encapsulation, an ethertype.
  */
-export function decodeFrameRelay(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeFrameRelay(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'fr');
-  let p = 0;
-  while (p < end && p < 4 && (d[p]! & 1) === 0) p++;
+  let p = s;
+  while (p < end && p < s + 4 && (d[p]! & 1) === 0) p++;
   p++;
   if (end - p < 2) return stopShort(out, d, p, end, 'Frame Relay header');
   if (d[p] === 0x03) {
@@ -140,13 +140,13 @@ export function decodeFrameRelay(d: Uint8Array, end: number, out: DecodedPacket)
 }
 
 /** Radiotap: a little-endian header length at byte 2, then an 802.11 frame. */
-export function decodeRadiotap(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeRadiotap(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'radiotap');
-  if (end < 4) return stopShort(out, d, 0, end, 'radiotap header');
-  const len = u16le(d, 2);
-  if (len < 8 || len > end) return stopShort(out, d, 0, len > end ? end : 0, 'radiotap header');
+  if (end - s < 4) return stopShort(out, d, s, end, 'radiotap header');
+  const len = u16le(d, s + 2);
+  if (len < 8 || len > end - s) return stopShort(out, d, s, len > end - s ? end : s, 'radiotap header');
   pushProtocol(out, 'wlan_radio');
-  decodeIeee80211(d, len, end, out);
+  decodeIeee80211(d, s + len, end, out);
 }
 
 /**
@@ -179,13 +179,13 @@ export function decodeIeee80211(d: Uint8Array, off: number, end: number, out: De
 }
 
 /** Linux ARCNET: source, destination, 2-byte offset, then the ARCNET protocol id (RFC 1201 or RFC 1051). */
-export function decodeArcnet(d: Uint8Array, end: number, out: DecodedPacket): void {
+export function decodeArcnet(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'arcnet');
-  if (end < 5) return stopShort(out, d, 0, end, 'ARCNET header');
-  const proto = d[4]!;
+  if (end - s < 5) return stopShort(out, d, s, end, 'ARCNET header');
+  const proto = d[s + 4]!;
   // RFC 1201 ids (0xd4 IP, 0xd5 ARP) are followed by a split flag and a 2-byte sequence (4 more with an exception
   // packet's split flag 0xff); RFC 1051 ids (0xf0 IP, 0xf1 ARP) by nothing.
-  let p = 5;
+  let p = s + 5;
   if (proto === 0xd4 || proto === 0xd5) {
     if (end - p < 3) return stopShort(out, d, p, end, 'ARCNET header');
     p += d[p] === 0xff ? 7 : 3;

@@ -2,17 +2,18 @@
 import type { DecodedPacket, IpLayer, TransportFacts } from './types';
 import { StopReason } from './types';
 
-/** Records the first reason decoding stopped; later calls keep the first (outermost) one. */
+/** Records the first reason decoding stopped (at `offset` in the buffer); later calls keep the first (outermost) one. */
 export function stopAt(out: DecodedPacket, reason: StopReason, offset: number, detail: string): void {
   if (out.stop !== StopReason.Complete) return;
   out.stop = reason;
-  out.stopOffset = offset;
+  out.stopOffset = offset - out.frameStart;
   out.stopDetail = detail;
 }
 
 /** Stops as Truncated when the capture ended, Malformed when a length field cut the layer short. */
-export function stopShort(out: DecodedPacket, data: Uint8Array, offset: number, end: number, what: string): void {
-  if (end >= data.length) stopAt(out, StopReason.Truncated, offset, `${what} truncated: ${data.length - offset} bytes captured`);
+export function stopShort(out: DecodedPacket, _data: Uint8Array, offset: number, end: number, what: string): void {
+  const captured = out.frameEnd;
+  if (end >= captured) stopAt(out, StopReason.Truncated, offset, `${what} truncated: ${captured - offset} bytes captured`);
   else stopAt(out, StopReason.Malformed, offset, `${what} does not fit in the ${end - offset} bytes its outer length allows`);
 }
 

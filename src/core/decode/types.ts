@@ -124,8 +124,14 @@ export interface DecodedPacket {
    */
   protocols: string[];
   protocolCount: number;
+  /**
+   * Where the frame's captured bytes lie in the buffer decoded (decodeFrame's start and end). Every offset in
+   * this packet indexes that buffer; for a frame decoded from its own view (start 0) they are frame offsets.
+   */
+  frameStart: number;
+  frameEnd: number;
   stop: StopReason;
-  /** Where decoding stopped (offset in frame data) and a short reason, when stop != Complete. */
+  /** Where decoding stopped (offset from the frame's first byte) and a short reason, when stop != Complete. */
   stopOffset: number;
   stopDetail: string;
 }

@@ -117,8 +117,10 @@ export function linkMacsOf(pkt: DecodedPacket, d: Uint8Array, ipIndex: number, o
   if (eth < (pkt.protocolCount > 0 && pkt.protocols[0] === 'eth' ? 2 : 1)) return;
   const ip = pkt.ipLayers[ipIndex]!;
   let p = ip.offset - 2;
-  if (p < 12 || u16(d, p) !== (ip.version === 4 ? 0x0800 : 0x86dd)) return;
-  for (let tags = 0; tags < MAX_TAGS && p >= 16 && TAG_TPIDS.has(u16(d, p - 4)); tags++) p -= 4;
+  // Offsets index the decoded buffer; the frame's own bytes start at frameStart.
+  const s = pkt.frameStart;
+  if (p - s < 12 || u16(d, p) !== (ip.version === 4 ? 0x0800 : 0x86dd)) return;
+  for (let tags = 0; tags < MAX_TAGS && p - s >= 16 && TAG_TPIDS.has(u16(d, p - 4)); tags++) p -= 4;
   out.dst = mac48At(d, p - 12);
   out.src = mac48At(d, p - 6);
 }

@@ -3,9 +3,9 @@
  * (the lower address first, then the lower port), and which side sent the packet. Computed where the frame is
  * decoded (frameFacts.ts) and read by the impact tracker.
  */
-import { PairHash } from './hash';
+import { LaneHash } from './hash';
 
-const hash = new PairHash();
+const hash = new LaneHash();
 
 /** Reused output of `flowKeyOf`. */
 export const flowKey = { h1: 0, h2: 0, side: 0 as 0 | 1 };
@@ -17,12 +17,15 @@ export function flowKeyOf(v6: boolean, data: Uint8Array, src4: number, dst4: num
   else for (let i = 0; i < 16 && cmp === 0; i++) cmp = data[srcOff + i]! - data[dstOff + i]!;
   if (cmp === 0) cmp = sp - dp;
   const side: 0 | 1 = cmp <= 0 ? 0 : 1;
-  const h = hash.reset(0x6a09e667, 0xbb67ae85);
-  const lowOff = side === 0 ? srcOff : dstOff;
-  const highOff = side === 0 ? dstOff : srcOff;
-  if (!v6) h.word(side === 0 ? src4 : dst4).word(side === 0 ? dst4 : src4);
-  else h.bytes(data, lowOff, lowOff + 16).bytes(data, highOff, highOff + 16);
-  h.word(side === 0 ? (sp << 16) | dp : (dp << 16) | sp).finish();
+  const h = hash.reset(0x6a09e667);
+  const ports = side === 0 ? (sp << 16) | dp : (dp << 16) | sp;
+  if (!v6) h.stripe(side === 0 ? src4 : dst4, side === 0 ? dst4 : src4, ports, 0x0400_0004);
+  else {
+    const lowOff = side === 0 ? srcOff : dstOff;
+    const highOff = side === 0 ? dstOff : srcOff;
+    h.bytes(data, lowOff, lowOff + 16).bytes(data, highOff, highOff + 16).word(ports);
+  }
+  h.finish();
   flowKey.h1 = h.h1;
   flowKey.h2 = h.h2;
   flowKey.side = side;

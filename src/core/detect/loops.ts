@@ -211,7 +211,7 @@ export class LoopDetector {
     this.tracker = new LoopTracker(capture, opts);
   }
 
-  /** Feeds one decoded packet (frame bytes in `data`, time in µs since the epoch). Returns what it was. */
+  /** Feeds one decoded packet (its bytes in `data`, which pkt's offsets index; time in µs since the epoch). Returns what it was. */
   observe(place: FramePlace, timeUs: number, pkt: DecodedPacket, data: Uint8Array): SightingKind {
     this.front.describe(place, timeUs, pkt, data, this.facts, 0);
     return this.tracker.observe(this.facts, 0);

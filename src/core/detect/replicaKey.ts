@@ -5,11 +5,10 @@
  * the IP header (L4 header + payload), taken from one IP layer, together with the VLAN tags it was seen on.
  */
 import type { DecodedPacket, IpLayer } from '../decode/types';
-import { PairHash } from './hash';
+import { LaneHash } from './hash';
 
-/** Seeds of the two hash lanes (arbitrary odd constants; they only need to differ). */
-const SEED1 = 0x3c6ef372;
-const SEED2 = 0x1f83d9ab;
+/** The hash's seed (an arbitrary constant; the IP layer's index is added, so layers of one frame differ). */
+const SEED = 0x3c6ef372;
 
 /** Bytes after the IP header that enter the hash (see replicaKeyOf). */
 const HASHED_BYTES = 96;
@@ -25,7 +24,7 @@ export function createReplicaKey(): ReplicaKey {
   return { h1: 0, h2: 0, ttl: 0 };
 }
 
-const hash = new PairHash();
+const hash = new LaneHash();
 
 /**
  * Fills `out` with the identity of IP layer `ipIndex` of `pkt` (bytes in `data`). Returns false when the
@@ -35,20 +34,22 @@ export function replicaKeyOf(pkt: DecodedPacket, data: Uint8Array, ipIndex: numb
   const ip = pkt.ipLayers[ipIndex]!;
   const fixed = ip.version === 4 ? 20 : 40;
   if (ip.validBytes < fixed || ip.available < fixed) return false;
-  hash.reset(SEED1 ^ ipIndex, SEED2 + ipIndex);
+  hash.reset(SEED + ipIndex);
   // VLAN tags: the same packet on another VLAN is another sighting place, not the same stream.
   for (let v = 0; v < pkt.vlanCount; v++) hash.word(pkt.vlanIds[v]! | 0x10000);
   if (ip.version === 4) {
-    hash.word(ip.src4).word(ip.dst4);
-    hash.word(ip.proto | (ip.id << 8) | (ip.df ? 0x1000000 : 0) | (ip.mf ? 0x2000000 : 0));
-    hash.word(ip.fragOffset | (ip.lengthField << 16));
+    hash.stripe(ip.src4, ip.dst4,
+      ip.proto | (ip.id << 8) | (ip.df ? 0x1000000 : 0) | (ip.mf ? 0x2000000 : 0),
+      ip.fragOffset | (ip.lengthField << 16));
   } else {
     hash.bytes(data, ip.srcOffset, ip.srcOffset + 16).bytes(data, ip.dstOffset, ip.dstOffset + 16);
-    // Flow label (20 bits after version and traffic class): set by the source, kept by routers.
     const o = ip.offset;
-    hash.word(((data[o + 1]! & 0x0f) << 16) | (data[o + 2]! << 8) | data[o + 3]!);
-    hash.word(ip.upperProto | (ip.lengthField << 8)).word(ip.v6Fragment ? ip.id ^ 0x5a5a5a5a : 0);
-    hash.word(ip.v6Fragment ? ip.fragOffset | (ip.mf ? 0x10000 : 0) : 0x20000);
+    hash.stripe(
+      // Flow label (20 bits after version and traffic class): set by the source, kept by routers.
+      ((data[o + 1]! & 0x0f) << 16) | (data[o + 2]! << 8) | data[o + 3]!,
+      ip.upperProto | (ip.lengthField << 8),
+      ip.v6Fragment ? ip.id ^ 0x5a5a5a5a : 0,
+      ip.v6Fragment ? ip.fragOffset | (ip.mf ? 0x10000 : 0) : 0x20000);
   }
   // What follows the IPv4 header (options are skipped: record-route/timestamp options change per hop) or
   // the IPv6 fixed header (extension headers included), up to the length the header claims, at most

@@ -8,7 +8,7 @@ function reference(ticks: bigint, units: bigint): [number, number] {
 }
 
 function frame(): Frame {
-  return { number: 0, section: 0, interfaceId: 0, linkType: 1, hasTime: true, timeSec: 0, timeNsec: 0, origLen: 0, capLen: 0, data: new Uint8Array(0), fileOffset: 0 };
+  return { number: 0, section: 0, interfaceId: 0, linkType: 1, hasTime: true, timeSec: 0, timeNsec: 0, origLen: 0, capLen: 0, bytes: new Uint8Array(0), start: 0, data: new Uint8Array(0), fileOffset: 0 };
 }
 
 describe('TickClock', () => {

@@ -22,7 +22,7 @@ const chain = (p: DecodedPacket): string => p.protocols.slice(0, p.protocolCount
 function columns(data: Uint8Array, linkType = 1): Record<string, string> {
   const frame: Frame = {
     number: 1, section: 0, interfaceId: 0, linkType, hasTime: true, timeSec: 1, timeNsec: 5, origLen: data.length,
-    capLen: data.length, data, fileOffset: 24,
+    capLen: data.length, bytes: data, start: 0, data, fileOffset: 24,
   };
   const cells = new Array<string>(PACKET_COLUMNS.length).fill('');
   fillPacketCells(frame, decode(data, linkType), false, cells);
