@@ -2,7 +2,9 @@
  * Frame records (detect/frameFacts.ts) crossing from the thread that reads and decodes a capture to the thread
  * that tracks loops, ladder context and TCP impact (secondStage.ts), in a ring of RING_SLOTS records in shared
  * memory with the counters of ringControl.ts. The producer publishes every PUBLISH_EVERY records; the consumer
- * sleeps when it has caught up and reports how far it got every REPORT_EVERY records.
+ * sleeps when it has caught up and reports how far it got every REPORT_EVERY records. Beside each record the
+ * consumer writes its verdict (the loop tracker's SightingKind) for the producer, which reads it when the slot
+ * comes round again (the ladder context runs there).
  *
  * A full ring makes the producer wait (Atomics.wait, allowed in Node's main thread and in workers), but never for
  * a consumer that is gone: the consumer's thread marks GONE when it fails or exits, and a consumer that makes no
@@ -23,16 +25,20 @@ const WAIT_SLICE_MS = 100;
 export interface FactRingBuffers {
   control: SharedArrayBuffer;
   facts: FrameFactsBuffers;
+  /** The consumer's verdict on each slot's record (a SightingKind), written before it reports the record done. */
+  kinds: SharedArrayBuffer;
 }
 
 /** `slots`: a power of two. */
 export function createFactRing(slots = RING_SLOTS): FactRingBuffers {
   if (slots < 2 || (slots & (slots - 1)) !== 0) throw new Error(`fact ring: ${slots} slots is not a power of two`);
-  return { control: createControl(), facts: createFrameFactsBuffers(slots, true) };
+  return { control: createControl(), facts: createFrameFactsBuffers(slots, true), kinds: new SharedArrayBuffer(slots) };
 }
 
 export class FactProducer {
   readonly facts: FrameFacts;
+  /** The consumer's verdicts: that of a slot's record is final once the producer may write the slot again. */
+  readonly kinds: Uint8Array;
   private readonly control: Int32Array;
   private readonly mask: number;
   private next = 0;
@@ -41,9 +47,15 @@ export class FactProducer {
 
   constructor(buffers: FactRingBuffers) {
     this.facts = new FrameFacts(buffers.facts);
+    this.kinds = new Uint8Array(buffers.kinds);
     this.control = new Int32Array(buffers.control);
     this.mask = this.facts.slots - 1;
     this.limit = this.facts.slots;
+  }
+
+  /** Records the consumer has reported done (all of them once it has finished). */
+  get consumed(): number {
+    return Atomics.load(this.control, CONSUMED);
   }
 
   /** Records committed so far. */
@@ -115,12 +127,15 @@ export class FactProducer {
 
 export class FactConsumer {
   readonly facts: FrameFacts;
+  /** Where the consumer writes its verdict on each record, before it reports the record done. */
+  readonly kinds: Uint8Array;
   private readonly control: Int32Array;
   private readonly mask: number;
   private available = 0;
 
   constructor(buffers: FactRingBuffers) {
     this.facts = new FrameFacts(buffers.facts);
+    this.kinds = new Uint8Array(buffers.kinds);
     this.control = new Int32Array(buffers.control);
     this.mask = this.facts.slots - 1;
   }
@@ -136,6 +151,12 @@ export class FactConsumer {
       if (Atomics.load(this.control, PRODUCER_WAITING) !== 0) Atomics.notify(this.control, CONSUMED);
     }
     return n & this.mask;
+  }
+
+  /** Every one of the n records is done (their verdicts written); the consumer stops. */
+  finished(n: number): void {
+    Atomics.store(this.control, CONSUMED, n);
+    this.gone();
   }
 
   /** This consumer stops (failed, or its thread exits): the producer must not wait for it. */

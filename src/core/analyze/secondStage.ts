@@ -1,16 +1,20 @@
 /**
  * A decoded capture's way to its findings. The thread that reads and decodes writes one record per frame
  * (detect/frameFacts.ts: replica keys, directions, addresses, TCP and ICMP fields; SightingFront); the loop tracker,
- * the ladder context and the TCP impact tracker read only those records. For a large capture they run in a second
- * thread, fed through a ring in shared memory (factRing.ts), so that both cores work and nothing is parsed twice;
- * otherwise in the same thread, one record at a time. The results are the same either way (the tests compare the
- * two on real captures). If the second thread fails, the caller analyses the capture again in one thread.
+ * the ladder context and the TCP impact tracker read only those records. For a large capture the tracker and the
+ * impact run in a second thread, fed through a ring in shared memory (factRing.ts), so that both cores work and
+ * nothing is parsed twice; the ladder context stays in the decoding thread and reads each record, with the second
+ * thread's verdict on it, just before the record's slot is written again (that balances the two threads: the
+ * benchmark measured the context at a quarter of a second per gigabyte). Otherwise all runs in the same thread, one
+ * record at a time. The results are the same either way (the tests compare the two on real captures). If the
+ * second thread fails, the caller analyses the capture again in one thread.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Frame } from '../capture/types';
 import type { DecodedPacket } from '../decode/types';
 import type { CaptureImpact } from '../detect/impact';
-import { LoopDetector } from '../detect/loops';
+import { LadderContext } from '../detect/ladderContext';
+import { LoopDetector, type SightingKind } from '../detect/loops';
 import { SightingFront } from '../detect/sightingFront';
 import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
@@ -98,6 +102,7 @@ class InThreadStages implements CaptureStages {
 /** Exported for tests (a thread that dies); use captureStagesFor. */
 export class ThreadStages implements CaptureStages {
   private readonly front = new SightingFront();
+  private readonly context = new LadderContext();
   private failure: string | null = null;
   private reply: SecondStageReply | null = null;
   private readonly ended: Promise<void>;
@@ -126,7 +131,10 @@ export class ThreadStages implements CaptureStages {
       this.failure = 'the thread stopped taking frames';
       return;
     }
-    this.front.describe(f, timeUs, pkt, f.bytes, this.producer.facts, slot);
+    const facts = this.producer.facts;
+    // The slot's previous record is done with in the second thread (or the producer could not have claimed it).
+    if (this.producer.produced >= facts.slots) this.context.observe(facts, slot, this.producer.kinds[slot] as SightingKind);
+    this.front.describe(f, timeUs, pkt, f.bytes, facts, slot);
     this.producer.commit();
   }
 
@@ -154,7 +162,9 @@ export class ThreadStages implements CaptureStages {
     await this.ended;
     const reply = this.reply;
     // Any other record count than the one sent is a failure, not a result.
-    if (this.failure === null && reply?.ok && reply.frames === this.producer.produced) {
+    if (this.failure === null && reply?.ok && reply.frames === this.producer.produced && this.producer.consumed === reply.frames) {
+      this.contextOfLastRecords();
+      this.context.attach(reply.episodes);
       return { ok: true, episodes: reply.episodes, impact: reply.impact, icmpTimeExceeded: front.timeExceededTotal };
     }
     const reason = this.failure ?? (reply?.ok ? `it took ${reply.frames} frames of ${this.producer.produced}` : reply ? reply.message : 'no result');
@@ -164,5 +174,15 @@ export class ThreadStages implements CaptureStages {
   dispose(): void {
     this.producer.close();
     void this.worker.terminate();
+  }
+
+  /** The records still in the ring, oldest first, to the ladder context (no later frame overwrote their slots). */
+  private contextOfLastRecords(): void {
+    const facts = this.producer.facts;
+    const n = this.producer.produced;
+    for (let m = Math.max(0, n - facts.slots); m < n; m++) {
+      const slot = m & (facts.slots - 1);
+      this.context.observe(facts, slot, this.producer.kinds[slot] as SightingKind);
+    }
   }
 }

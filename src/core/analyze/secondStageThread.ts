@@ -1,17 +1,17 @@
 /**
  * The second stage of a capture analysed on two threads (see secondStage.ts), in its own thread: takes the frame
- * records from the ring in order, runs the loop tracker, the ladder context and the TCP impact tracker on them as
- * the one-thread run does, and once the decoding thread has closed the ring and sent what its front half learnt,
- * returns the episodes and the capture's impact.
+ * records from the ring in order, runs the loop tracker and the TCP impact tracker on them as the one-thread run
+ * does, writes each verdict beside its record (the decoding thread's ladder context reads it), and once the
+ * decoding thread has closed the ring and sent what its front half learnt, returns the episodes and the capture's
+ * impact.
  */
 import { parentPort } from 'node:worker_threads';
-import type { CaptureImpact } from '../detect/impact';
+import { ImpactTracker, type CaptureImpact } from '../detect/impact';
 import { LoopTracker } from '../detect/loops';
 import type { FrontState } from '../detect/sightingFront';
 import type { LoopDetectionSettings } from '../model/analysis';
 import type { LoopEpisode } from '../model/loops';
 import { FactConsumer, type FactRingBuffers } from './factRing';
-import { StageWork } from './stageWork';
 
 export interface SecondStageJob {
   kind: 'second-stage';
@@ -37,17 +37,21 @@ export async function runSecondStage(job: SecondStageJob): Promise<void> {
   // However this thread ends, the decoding thread must not wait for it any longer.
   process.once('exit', () => consumer.gone());
   const tracker = new LoopTracker(job.path, job.loopDetection);
-  const work = new StageWork(job.path, job.stallThresholdMs);
+  const impact = new ImpactTracker(job.path, { stallThresholdMs: job.stallThresholdMs });
   const facts = consumer.facts;
+  const kinds = consumer.kinds;
   let reply: SecondStageReply;
   try {
     let n = 0;
-    for (let slot = consumer.slotOf(0); slot >= 0; slot = consumer.slotOf(++n)) work.observe(facts, slot, tracker.observe(facts, slot));
-    consumer.gone();
+    for (let slot = consumer.slotOf(0); slot >= 0; slot = consumer.slotOf(++n)) {
+      const kind = tracker.observe(facts, slot);
+      kinds[slot] = kind;
+      impact.observe(facts, slot, kind);
+    }
+    consumer.finished(n);
     const { front } = await finish;
     const episodes = tracker.finish(front);
-    const impact = work.finish(episodes);
-    reply = { ok: true, episodes, impact, frames: n };
+    reply = { ok: true, episodes, impact: impact.finish(episodes), frames: n };
   } catch (e) {
     consumer.gone();
     reply = { ok: false, message: e instanceof Error ? e.message : String(e) };

@@ -1,11 +1,13 @@
 /**
- * The second stage's work itself, the same whichever thread does it (secondStage.ts): the ladder context and the
- * TCP impact of one capture, fed each frame with the detector's verdict.
+ * The work after the loop tracker, in one thread (secondStage.ts InThreadStages): the ladder context and the TCP
+ * impact of one capture, fed each frame's record with the tracker's verdict. With two threads the same two pieces
+ * run apart: the impact beside the tracker in the second thread, the ladder context in the decoding thread, on
+ * each record just before its ring slot is written again (secondStage.ts ThreadStages).
  */
 import type { FrameFacts } from '../detect/frameFacts';
 import { ImpactTracker, type CaptureImpact, type EpisodeWindow } from '../detect/impact';
 import { LadderContext, type ContextEpisode } from '../detect/ladderContext';
-import { SightingKind } from '../detect/loops';
+import type { SightingKind } from '../detect/loops';
 
 /** What the second stage reads of an episode, and fills in. */
 export type StageEpisode = EpisodeWindow & ContextEpisode;
@@ -20,10 +22,8 @@ export class StageWork {
 
   /** One frame's record (frameFacts.ts) and the loop tracker's verdict on it. */
   observe(facts: FrameFacts, slot: number, kind: SightingKind): void {
-    if (kind === SightingKind.Duplicate) return;
     this.context.observe(facts, slot, kind);
-    // A looped packet seen ten times is one packet, not nine retransmissions.
-    if (kind !== SightingKind.Replica) this.impact.observe(facts, slot);
+    this.impact.observe(facts, slot, kind);
   }
 
   /** Every frame was seen: fills in the episodes' ladder context and impact, returns the capture's impact. */

@@ -104,12 +104,15 @@ export class FrameFacts {
   readonly f64: Float64Array;
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
+  /** The same bytes as words: the IPv6 addresses sit at multiples of 16, so they can be copied four bytes at a time. */
+  readonly u32: Uint32Array;
   readonly slots: number;
 
   constructor(buffers: FrameFactsBuffers = createFrameFactsBuffers(1, false)) {
     this.f64 = new Float64Array(buffers.f64);
     this.i32 = new Int32Array(buffers.i32);
     this.u8 = new Uint8Array(buffers.u8);
+    this.u32 = new Uint32Array(buffers.u8);
     this.slots = this.i32.length / I32_FIELDS;
   }
 

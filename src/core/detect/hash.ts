@@ -40,8 +40,11 @@ const EMPTY = new Uint8Array(0);
 export class LaneHash {
   h1 = 0;
   h2 = 0;
-  /** The four lanes, in a typed array so that they stay untagged 32-bit integers between calls. */
-  private readonly lanes = new Int32Array(4);
+  // The four lanes: 32-bit integers (every value stored is one), which V8 keeps in the object untagged.
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
   /** Bytes fed so far (words count 4). */
   private fed = 0;
   /**
@@ -53,29 +56,27 @@ export class LaneHash {
   private view: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer);
 
   reset(seed: number): this {
-    const l = this.lanes;
-    l[0] = seed + P1 + P2;
-    l[1] = seed + P2;
-    l[2] = seed;
-    l[3] = seed - P1;
+    this.a = (seed + P1 + P2) | 0;
+    this.b = (seed + P2) | 0;
+    this.c = seed | 0;
+    this.d = (seed - P1) | 0;
     this.fed = 0;
     return this;
   }
 
   /** One word, into the first lane (for the odd word: VLAN tags). */
   word(k: number): this {
-    this.lanes[0] = round(this.lanes[0]!, k);
+    this.a = round(this.a, k);
     this.fed += 4;
     return this;
   }
 
   /** Four words, one per lane: a stripe. */
   stripe(w0: number, w1: number, w2: number, w3: number): this {
-    const l = this.lanes;
-    l[0] = round(l[0]!, w0);
-    l[1] = round(l[1]!, w1);
-    l[2] = round(l[2]!, w2);
-    l[3] = round(l[3]!, w3);
+    this.a = round(this.a, w0);
+    this.b = round(this.b, w1);
+    this.c = round(this.c, w2);
+    this.d = round(this.d, w3);
     this.fed += 16;
     return this;
   }
@@ -90,11 +91,10 @@ export class LaneHash {
       this.viewOf = data;
       view = this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     }
-    const l = this.lanes;
-    let a = l[0]!;
-    let b = l[1]!;
-    let c = l[2]!;
-    let d = l[3]!;
+    let a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
     let i = start;
     for (const stripes = end - ((end - start) & 15); i < stripes; i += 16) {
       a = round(a, view.getInt32(i, true));
@@ -120,21 +120,17 @@ export class LaneHash {
       d = round(d, tail);
     }
     const n = end - start;
-    l[0] = a;
-    l[1] = b;
-    l[2] = c;
-    l[3] = round(d, n ^ P5);
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = round(d, n ^ P5);
     this.fed += n;
     return this;
   }
 
   /** Both hashes from the lanes: xxHash32's convergence for h1, another mix of the same state for h2. */
   finish(): this {
-    const l = this.lanes;
-    const a = l[0]!;
-    const b = l[1]!;
-    const c = l[2]!;
-    const d = l[3]!;
+    const { a, b, c, d } = this;
     this.h1 = fmix((rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18) + this.fed) | 0);
     this.h2 = fmix(((rotl(a, 17) ^ rotl(c, 5)) + Math.imul(b ^ rotl(d, 11), P3)) ^ this.fed ^ P5);
     return this;

@@ -1,7 +1,7 @@
 /**
  * What loops did to traffic, per capture: TCP flows with retransmissions and stalls, and which loop episodes
- * those overlap. Replica sightings and capture duplicates are not fed here (a looped packet seen ten times is
- * one packet, not nine retransmissions): the caller passes only first sightings (see SightingKind).
+ * those overlap. Every frame's record comes here with the loop tracker's verdict (SightingKind); replica sightings
+ * and capture duplicates are passed over (a looped packet seen ten times is one packet, not nine retransmissions).
  *
  * Bounded: at most MAX_OPEN_FLOWS flows are tracked at once (idle ones are finished first), and the hurt
  * events kept for the overlap computation are capped.
@@ -10,6 +10,7 @@ import type { FlowImpact, LoopEpisode, TcpStall } from '../model/loops';
 import { isoOfCaptureTime } from './instant';
 import { ipv4Text, ipv6TextAt } from '../decode/text';
 import { Fact, INNER, type FrameFacts } from './frameFacts';
+import { SightingKind } from './loops';
 import { TcpFlowState, type StallSpan } from './tcpFlow';
 
 export interface ImpactOptions {
@@ -105,8 +106,12 @@ export class ImpactTracker {
     this.graceUs = (opts.retransmissionGraceMs ?? 3000) * 1000;
   }
 
-  /** Feeds one frame's record (frameFacts.ts) that is not a replica or duplicate. */
-  observe(facts: FrameFacts, slot: number): void {
+  /**
+   * Feeds one frame's record (frameFacts.ts) and the loop tracker's verdict on it. Replicas and capture duplicates
+   * are passed over: a looped packet seen ten times is one packet, not nine retransmissions.
+   */
+  observe(facts: FrameFacts, slot: number, kind: SightingKind): void {
+    if (kind === SightingKind.Replica || kind === SightingKind.Duplicate) return;
     const timeUs = facts.timeUs(slot);
     this.nowUs = timeUs;
     if (++this.packets % SWEEP_EVERY_PACKETS === 0) this.sweep();

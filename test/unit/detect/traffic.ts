@@ -90,7 +90,7 @@ export function run(frames: TestFrame[], opts: LoopDetectorOptions & { stallThre
     decodeFrame(f.data, f.linkType ?? 1, pkt);
     const kind = detector.observe({ number: i + 1, section: 0, interfaceId: f.interfaceId ?? 0 }, f.timeUs, pkt, f.data);
     kinds.push(kind);
-    if (kind !== SightingKind.Replica && kind !== SightingKind.Duplicate) impact.observe(detector.facts, 0);
+    impact.observe(detector.facts, 0, kind);
   });
   const episodes = detector.finish();
   return { episodes, impact: impact.finish(episodes), kinds };
