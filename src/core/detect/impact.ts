@@ -11,7 +11,7 @@ import { isoOfCaptureTime } from './instant';
 import { ipv4Text, ipv6TextAt } from '../decode/text';
 import { Fact, INNER, type FrameFacts } from './frameFacts';
 import { SightingKind } from './loops';
-import { TcpFlowState, type StallSpan } from './tcpFlow';
+import { TcpFlowTable } from './tcpFlow';
 
 export interface ImpactOptions {
   /** No acknowledgement progress for longer than this, with data outstanding, is a stall (ms, default 200). */
@@ -33,35 +33,14 @@ const MAX_HURT_FLOWS = 200_000;
 export const MAX_FLOWS_LISTED = 2000;
 export const MAX_STALLS_LISTED = 10_000;
 
-/**
- * One tracked flow: its TCP state and what the Report lists about it. It is the TCP state itself (a subclass, not
- * an object holding one) so that a packet's lookup follows one pointer, not two: the benchmark's profile showed
- * this lookup waiting on memory.
- */
-class FlowEntry extends TcpFlowState {
-  /** The next flow on the same table chain. */
-  next: FlowEntry | null = null;
-  /** Index in `hurt` once the flow retransmitted or stalled, else -1. */
-  hurtIndex = -1;
-  stalls = 0;
-  longestStallMs = 0;
-
-  constructor(
-    /** Second hash lane of the flow key, cut to 30 bits (a small integer, stored unboxed); the first picks the chain. */
-    readonly h2: number,
-    /** Endpoint text of side 0 and side 1 ("10.0.0.1:5555", "[2001:db8::1]:80"). */
-    readonly ends: [string, string],
-    /** Their addresses. */
-    readonly addrs: [string, string],
-  ) {
-    super();
-  }
-}
-
+/** A flow that retransmitted or stalled: what the Report lists about it (counts taken when the flow ends). */
 interface HurtFlow {
   label: string;
   client: string;
-  entry: FlowEntry;
+  packets: number;
+  retransmissions: number;
+  stalls: number;
+  longestStallMs: number;
 }
 
 /** What `finish` needs of an episode: its window, and its impact to fill in. */
@@ -81,12 +60,13 @@ export interface CaptureImpact {
 export class ImpactTracker {
   private readonly stallUs: number;
   private readonly graceUs: number;
-  /**
-   * Open flows by the low 30 bits of the key's first hash lane (a small integer: no boxed number per lookup),
-   * chained on collision and told apart by the second lane.
-   */
-  private readonly flows = new Map<number, FlowEntry>();
-  private flowCount = 0;
+  /** Open flows by their flow key (flowKey.ts), in the order they were first seen. */
+  private readonly flows = new TcpFlowTable();
+  // Per row of `flows`, what only the Report needs: the endpoints' text, and the flow's place among hurt flows.
+  private endText: [string, string][] = [];
+  private endAddress: [string, string][] = [];
+  private hurtOfRow = new Int32Array(0);
+  private longestStallMsOfRow = new Float64Array(0);
   private readonly hurt: HurtFlow[] = [];
   // Hurt events, columnar: stalls (start, end, flow, first frame) and retransmissions (time, flow).
   private stallStart: number[] = [];
@@ -116,37 +96,24 @@ export class ImpactTracker {
     this.nowUs = timeUs;
     if (++this.packets % SWEEP_EVERY_PACKETS === 0) this.sweep();
     if (!facts.has(slot, Fact.Tcp)) return;
-    const v6 = facts.has(slot, Fact.V6);
-    const src4 = facts.src4(slot, INNER);
-    const dst4 = facts.dst4(slot, INNER);
-    const srcOff = facts.src6Offset(slot, INNER);
-    const dstOff = facts.dst6Offset(slot, INNER);
-    const sp = facts.srcPort(slot);
-    const dp = facts.dstPort(slot);
-    const data = facts.u8;
     const side = facts.flowSide(slot);
-    const key = facts.flowH1(slot) & 0x3fffffff;
-    const h2 = facts.flowH2(slot) & 0x3fffffff;
-    let entry = this.flows.get(key);
-    while (entry !== undefined && entry.h2 !== h2) entry = entry.next ?? undefined;
-    if (!entry) {
-      if (this.flowCount >= MAX_OPEN_FLOWS) this.evictOldest();
-      entry = this.newEntry(h2, v6, data, src4, dst4, srcOff, dstOff, sp, dp, side);
-      entry.next = this.flows.get(key) ?? null;
-      this.flows.set(key, entry);
-      this.flowCount++;
-      this.tcpFlows++;
+    const h1 = facts.flowH1(slot);
+    const h2 = facts.flowH2(slot);
+    const flows = this.flows;
+    let row = flows.find(h1, h2);
+    if (row < 0) {
+      if (flows.count >= MAX_OPEN_FLOWS) this.endFlow(flows.oldest);
+      row = this.newFlow(facts, slot, h1, h2, side);
     }
-    const st = entry;
-    if (st.segment(side, timeUs, facts.frame(slot), facts.seq(slot), facts.ack(slot), facts.tcpFlags(slot), facts.payloadLength(slot), this.stallUs)) {
+    if (flows.segment(row, side, timeUs, facts.frame(slot), facts.seq(slot), facts.ack(slot), facts.tcpFlags(slot), facts.payloadLength(slot), this.stallUs)) {
       this.retransmissions++;
-      const hurt = this.hurtIndexOf(entry);
+      const hurt = this.hurtIndexOf(row);
       if (hurt >= 0 && this.retransTime.length < MAX_HURT_EVENTS) {
         this.retransTime.push(timeUs);
         this.retransFlow.push(hurt);
       }
     }
-    if (st.endedStall) this.recordStall(entry, st.endedStall);
+    if (flows.stallEnded) this.recordStall(row);
   }
 
   /**
@@ -154,9 +121,7 @@ export class ImpactTracker {
    * and returns the flow and stall lists with `loopIndices` into `episodes`.
    */
   finish(episodes: EpisodeWindow[]): CaptureImpact {
-    for (const head of this.flows.values()) for (let e: FlowEntry | null = head; e; e = e.next) this.endFlow(e);
-    this.flows.clear();
-    this.flowCount = 0;
+    while (this.flows.oldest >= 0) this.endFlow(this.flows.oldest);
     const flowLoops = this.hurt.map(() => new Set<number>());
     const perEpisodeFlows = episodes.map(() => new Set<number>());
     const stalls: CaptureImpact['stalls'] = [];
@@ -208,10 +173,10 @@ export class ImpactTracker {
     const flows = this.hurt.map((h, f) => ({
       flow: h.label,
       capture: this.capture,
-      packets: h.entry.packets,
-      retransmissions: h.entry.retransmissions,
-      stalls: h.entry.stalls,
-      longestStallMs: h.entry.longestStallMs,
+      packets: h.packets,
+      retransmissions: h.retransmissions,
+      stalls: h.stalls,
+      longestStallMs: h.longestStallMs,
       loops: [],
       loopIndices: [...flowLoops[f]!].sort((a, b) => a - b),
     }));
@@ -220,74 +185,85 @@ export class ImpactTracker {
     return { tcpFlows: this.tcpFlows, retransmissions: this.retransmissions, stalls, flows: flows.slice(0, MAX_FLOWS_LISTED), flowsTotal: flows.length, episodeFlows };
   }
 
-  private newEntry(h2: number, v6: boolean, data: Uint8Array, src4: number, dst4: number, srcOff: number, dstOff: number, sp: number, dp: number, side: 0 | 1): FlowEntry {
-    const src = v6 ? ipv6TextAt(data, srcOff) : ipv4Text(src4);
-    const dst = v6 ? ipv6TextAt(data, dstOff) : ipv4Text(dst4);
+  private newFlow(facts: FrameFacts, slot: number, h1: number, h2: number, side: 0 | 1): number {
+    const row = this.flows.add(h1, h2);
+    if (row >= this.hurtOfRow.length) {
+      const hurt = new Int32Array(Math.max(1024, 2 * row));
+      hurt.set(this.hurtOfRow);
+      this.hurtOfRow = hurt;
+      const longest = new Float64Array(hurt.length);
+      longest.set(this.longestStallMsOfRow);
+      this.longestStallMsOfRow = longest;
+    }
+    this.hurtOfRow[row] = -1;
+    this.longestStallMsOfRow[row] = 0;
+    const v6 = facts.has(slot, Fact.V6);
+    const src = v6 ? ipv6TextAt(facts.u8, facts.src6Offset(slot, INNER)) : ipv4Text(facts.src4(slot, INNER));
+    const dst = v6 ? ipv6TextAt(facts.u8, facts.dst6Offset(slot, INNER)) : ipv4Text(facts.dst4(slot, INNER));
     const endText = (a: string, p: number) => (v6 ? `[${a}]:${p}` : `${a}:${p}`);
-    const me = endText(src, sp);
-    const peer = endText(dst, dp);
-    return new FlowEntry(h2, side === 0 ? [me, peer] : [peer, me], side === 0 ? [src, dst] : [dst, src]);
+    const me = endText(src, facts.srcPort(slot));
+    const peer = endText(dst, facts.dstPort(slot));
+    this.endText[row] = side === 0 ? [me, peer] : [peer, me];
+    this.endAddress[row] = side === 0 ? [src, dst] : [dst, src];
+    this.tcpFlows++;
+    return row;
   }
 
   /** The flow's index among hurt flows, or -1 once MAX_HURT_FLOWS are listed (then its events are not kept). */
-  private hurtIndexOf(entry: FlowEntry): number {
-    if (entry.hurtIndex < 0 && this.hurt.length < MAX_HURT_FLOWS) {
-      entry.hurtIndex = this.hurt.length;
+  private hurtIndexOf(row: number): number {
+    if (this.hurtOfRow[row]! < 0 && this.hurt.length < MAX_HURT_FLOWS) {
+      this.hurtOfRow[row] = this.hurt.length;
       // The client is the side that sent the SYN; without one (flow began before the capture), the side with
       // the higher port, which is usually the ephemeral one.
-      const [a, b] = entry.ends;
+      const [a, b] = this.endText[row]!;
       const portOf = (s: string) => Number(s.slice(s.lastIndexOf(':') + 1));
-      const client = entry.clientSide >= 0 ? entry.clientSide : portOf(a) >= portOf(b) ? 0 : 1;
-      this.hurt.push({ label: `${entry.ends[client]} -> ${entry.ends[1 - client]}`, client: entry.addrs[client]!, entry });
+      const known = this.flows.clientSide(row);
+      const client = known >= 0 ? known : portOf(a) >= portOf(b) ? 0 : 1;
+      this.hurt.push({
+        label: `${this.endText[row]![client]} -> ${this.endText[row]![1 - client]}`, client: this.endAddress[row]![client]!,
+        packets: 0, retransmissions: 0, stalls: 0, longestStallMs: 0,
+      });
     }
-    return entry.hurtIndex;
+    return this.hurtOfRow[row]!;
   }
 
-  private recordStall(entry: FlowEntry, s: StallSpan): void {
-    const f = this.hurtIndexOf(entry);
-    entry.stalls++;
-    entry.longestStallMs = Math.max(entry.longestStallMs, (s.endUs - s.startUs) / 1000);
+  /** The stall the flow table just reported ended (flows.stall*). */
+  private recordStall(row: number): void {
+    const flows = this.flows;
+    const f = this.hurtIndexOf(row);
+    flows.countStall(row);
+    this.longestStallMsOfRow[row] = Math.max(this.longestStallMsOfRow[row]!, (flows.stallEndUs - flows.stallStartUs) / 1000);
     if (f < 0 || this.stallStart.length >= MAX_HURT_EVENTS) return;
-    this.stallStart.push(s.startUs);
-    this.stallEnd.push(s.endUs);
+    this.stallStart.push(flows.stallStartUs);
+    this.stallEnd.push(flows.stallEndUs);
     this.stallFlow.push(f);
-    this.stallFrame.push(s.firstFrame);
-    this.stallUnanswered.push(s.unanswered);
+    this.stallFrame.push(flows.stallFirstFrame);
+    this.stallUnanswered.push(flows.stallUnanswered);
   }
 
-  private endFlow(entry: FlowEntry): void {
-    const s = entry.finish(this.stallUs, this.nowUs);
-    if (s) this.recordStall(entry, s);
+  /** Ends the row's flow (a stall still open counts), keeps what the Report says of it, and frees the row. */
+  private endFlow(row: number): void {
+    const flows = this.flows;
+    flows.end(row, this.stallUs, this.nowUs);
+    if (flows.stallEnded) this.recordStall(row);
+    const h = this.hurtOfRow[row]!;
+    if (h >= 0) {
+      const hurt = this.hurt[h]!;
+      hurt.packets = flows.packets(row);
+      hurt.retransmissions = flows.retransmissions(row);
+      hurt.stalls = flows.stalls(row);
+      hurt.longestStallMs = this.longestStallMsOfRow[row]!;
+    }
+    flows.remove(row);
   }
 
-  /** Finishes flows idle for longer than FLOW_IDLE_US. */
+  /** Ends the flows idle for longer than FLOW_IDLE_US, in the order they were first seen. */
   private sweep(): void {
-    for (const [key, head] of this.flows) {
-      let keep: FlowEntry | null = null;
-      for (let e: FlowEntry | null = head; e; ) {
-        const next: FlowEntry | null = e.next;
-        if (this.nowUs - e.lastUs > FLOW_IDLE_US) {
-          this.endFlow(e);
-          this.flowCount--;
-        } else {
-          e.next = keep;
-          keep = e;
-        }
-        e = next;
-      }
-      if (keep) this.flows.set(key, keep);
-      else this.flows.delete(key);
+    const flows = this.flows;
+    for (let row = flows.oldest; row >= 0; ) {
+      const next = flows.newerThan(row);
+      if (this.nowUs - flows.lastUs(row) > FLOW_IDLE_US) this.endFlow(row);
+      row = next;
     }
-  }
-
-  /** At the flow cap: finishes the chain that was created first (Map order), usually one flow. */
-  private evictOldest(): void {
-    const first = this.flows.entries().next();
-    if (first.done) return;
-    for (let e: FlowEntry | null = first.value[1]; e; e = e.next) {
-      this.endFlow(e);
-      this.flowCount--;
-    }
-    this.flows.delete(first.value[0]);
   }
 }
