@@ -7,15 +7,21 @@ import { createDecodedPacket, decodeFrame } from '../../src/core/decode/decoder'
 import { parseLogLines } from '../../src/core/logs/read';
 import type { CustomLogFormat } from '../../src/core/model/analysis';
 import { runAnalyze, runCaptureFile, runLogFile } from './fileTargets';
+import { packetDifference } from '../helpers/samePacket';
 
 export type TargetName = 'capture' | 'log' | 'captureFile' | 'logFile' | 'analyze';
 
 const out = createDecodedPacket();
+const inPlace = createDecodedPacket();
 
 export function runCapture(bytes: Uint8Array): { frames: number; problems: number } {
   let frames = 0;
   const s = readCaptureBytes(bytes, 'fuzz-input', (f) => {
     decodeFrame(f.data, f.linkType, out);
+    // The analysis decodes in the reader's buffer, amid the neighbouring records: it must see the same packet.
+    decodeFrame(f.bytes, f.linkType, inPlace, f.start, f.start + f.capLen);
+    const d = packetDifference(out, inPlace, f.start);
+    if (d) throw new Error(`frame ${f.number} decodes differently in place: ${d}`);
     frames++;
   });
   // A damaged file must say where: every problem carries an offset inside the input.

@@ -1,8 +1,9 @@
 /**
  * What the decoder learns from one frame. Like `Frame`, a `DecodedPacket` is reused for every packet:
  * the decoder fills it in place (layer arrays are preallocated, with counts), so nothing is allocated per
- * packet. Offsets index the frame's `data`. Decoders never throw on packet bytes: they fill what they could
- * read and say where and why they stopped.
+ * packet. Offsets index the buffer the frame was decoded from (decodeFrame's `data`; the frame's own bytes
+ * start at `frameStart`). Decoders never throw on packet bytes: they fill what they could read and say where
+ * and why they stopped.
  */
 
 export const enum StopReason {
@@ -20,7 +21,7 @@ export const enum StopReason {
 
 export interface IpLayer {
   version: 4 | 6;
-  /** Offset of this IP header in the frame data. */
+  /** Offset of this IP header in the decoded buffer. */
   offset: number;
   /** Captured bytes available from `offset` to the end of the frame. */
   available: number;
@@ -56,7 +57,7 @@ export interface IpLayer {
    * stops inside them; Wireshark then shows no ip.dst, as it reads the options before the destination.
    */
   optionsReadable: boolean;
-  /** Offsets of the source and destination addresses (4 or 16 bytes) in the frame data. */
+  /** Offsets of the source and destination addresses (4 or 16 bytes) in the decoded buffer. */
   srcOffset: number;
   dstOffset: number;
   /** IPv4 addresses as unsigned 32-bit numbers (0 for IPv6). */
@@ -67,7 +68,7 @@ export interface IpLayer {
    * so a consumer can tell which fields exist in a cut header (a field exists iff it lies below this mark).
    */
   validBytes: number;
-  /** End (exclusive, offset in frame data) of this IP packet's captured bytes, after trimming to its length field. */
+  /** End (exclusive, offset in the decoded buffer) of this IP packet's captured bytes, after trimming to its length field. */
   payloadEnd: number;
 }
 

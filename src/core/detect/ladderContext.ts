@@ -42,9 +42,10 @@ export type ContextEpisode = Pick<LoopEpisode, 'startUs' | 'endUs' | 'destinatio
 
 /**
  * One store of candidates, a 32-byte row each (time, source and destination MAC, IPv4 destination, TTL, whether
- * IPv6), and the 16 IPv6 destination bytes beside it, written only for IPv6. Rows rather than a column per field:
- * every packet that is not a replica is written here, and one row is one place in memory to write, not six (the
- * benchmark measured this store at about a tenth of the second thread).
+ * IPv6), and the 16 IPv6 destination bytes beside it, written only for IPv6 and copied as words. Every packet
+ * that is not a replica is written here and read back once; a row keeps each candidate in one place in memory
+ * (the benchmark measured it no faster than a column per field, which is not why it is kept: it is one array to
+ * grow and copy instead of seven).
  */
 class CandidateStore {
   private f64!: Float64Array;
