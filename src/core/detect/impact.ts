@@ -3,8 +3,9 @@
  * those overlap. Every frame's record comes here with the loop tracker's verdict (SightingKind); replica sightings
  * and capture duplicates are passed over (a looped packet seen ten times is one packet, not nine retransmissions).
  *
- * Bounded: at most MAX_OPEN_FLOWS flows are tracked at once (idle ones are finished first), and the hurt
- * events kept for the overlap computation are capped.
+ * Bounded: at most MAX_OPEN_FLOWS flows are tracked at once (flows idle for FLOW_IDLE_US are finished by a sweep;
+ * at the cap, the flow first seen is finished to make room), and the hurt events kept for the overlap computation
+ * are capped.
  */
 import type { FlowImpact, LoopEpisode, TcpStall } from '../model/loops';
 import { isoOfCaptureTime } from './instant';
