@@ -66,6 +66,18 @@ export class LoopTracker {
   private readonly builder: EpisodeBuilder;
   private readonly open = new Map<number, { draft: ReplicaStreamDraft; slot: number }>();
   private nextStreamId = 0;
+  /**
+   * The open streams again, for the sweep, in typed arrays: ids and table slots in the order the streams opened
+   * (the Map's order; entries of streams closed since the last sweep are dropped there), and per table slot the
+   * id of the stream that owns it and the time of its last sighting. In a loop storm tens of thousands of streams
+   * are open at once, and walking the Map's entries and drafts every SWEEP_EVERY_PACKETS packets took most of the
+   * analysis (6.5 of 10 s for 100,000 packets looping 30 times each).
+   */
+  private sweepIds = new Int32Array(1024);
+  private sweepSlots = new Int32Array(1024);
+  private sweepCount = 0;
+  private readonly streamOfSlot: Int32Array;
+  private readonly lastUsOfSlot: Float64Array;
   /** Direction ids without MAC addresses, as the records tell them (what judgeStream asks). */
   private readonly unknownDirs = new Uint8Array(MAX_DIRECTIONS);
   private readonly directions = { isUnknown: (id: number): boolean => this.unknownDirs[id] === 1 };
@@ -75,6 +87,8 @@ export class LoopTracker {
   constructor(private readonly capture: string, opts: LoopDetectorOptions = {}) {
     this.gapUs = (opts.streamGapMs ?? 1000) * 1000;
     this.table = new ReplicaTable(opts.tableSlotsLog2 ?? 18);
+    this.streamOfSlot = new Int32Array(this.table.slotCount).fill(NO_STREAM);
+    this.lastUsOfSlot = new Float64Array(this.table.slotCount);
     this.builder = new EpisodeBuilder((opts.episodeGapMs ?? 500) * 1000, {
       maxLadderSightings: opts.maxLadderSightings ?? 200_000,
       maxStreams: opts.maxStreamsPerEpisode ?? 1000,
@@ -128,7 +142,10 @@ export class LoopTracker {
       // Between TTLs already seen, microseconds late: frames of two capture interfaces merged slightly out of
       // order, not a resend (which would start again from the sender's TTL).
       const added = this.open.get(sid)!.draft.addLate(timeUs, ttl, frame, dir);
-      if (added) t.setLastUs(entry, timeUs);
+      if (added) {
+        t.setLastUs(entry, timeUs);
+        this.lastUsOfSlot[entry] = timeUs;
+      }
       return added ? SightingKind.Replica : SightingKind.Duplicate;
     }
     if (since > this.gapUs || ttl >= last) {
@@ -139,7 +156,7 @@ export class LoopTracker {
     }
     if (sid !== NO_STREAM) {
       t.extend(entry, timeUs, ttl, frame, dir);
-      this.open.get(sid)!.draft.add(timeUs, ttl, frame, dir);
+      this.addSighting(sid, entry, timeUs, ttl, frame, dir);
     } else if (t.count(entry) === 1) {
       // Second sighting: a stream opens only if it already looks like a loop (same direction, TTL down >= 2);
       // a span port's TTL - 1 copy in the other direction stays in the table and costs nothing.
@@ -148,9 +165,14 @@ export class LoopTracker {
     } else {
       this.openStream(entry, facts, slot, layer);
       t.extend(entry, timeUs, ttl, frame, dir);
-      this.open.get(t.stream(entry))!.draft.add(timeUs, ttl, frame, dir);
+      this.addSighting(t.stream(entry), entry, timeUs, ttl, frame, dir);
     }
     return SightingKind.Replica;
+  }
+
+  private addSighting(sid: number, entry: number, timeUs: number, ttl: number, frame: number, dir: number): void {
+    this.open.get(sid)!.draft.add(timeUs, ttl, frame, dir);
+    this.lastUsOfSlot[entry] = timeUs;
   }
 
   /** Promotes the table entry's first (and last, when different) sighting into a stream draft. */
@@ -162,6 +184,18 @@ export class LoopTracker {
     const id = this.nextStreamId++;
     this.open.set(id, { draft, slot: entry });
     t.setStream(entry, id);
+    this.streamOfSlot[entry] = id;
+    this.lastUsOfSlot[entry] = draft.lastUs;
+    if (this.sweepCount === this.sweepIds.length) {
+      const ids = new Int32Array(2 * this.sweepCount);
+      ids.set(this.sweepIds);
+      this.sweepIds = ids;
+      const slots = new Int32Array(2 * this.sweepCount);
+      slots.set(this.sweepSlots);
+      this.sweepSlots = slots;
+    }
+    this.sweepIds[this.sweepCount] = id;
+    this.sweepSlots[this.sweepCount++] = entry;
   }
 
   /** Frees a slot, closing its stream first. */
@@ -176,6 +210,7 @@ export class LoopTracker {
     if (!entry) return;
     this.open.delete(id);
     this.table.setStream(entry.slot, NO_STREAM);
+    this.streamOfSlot[entry.slot] = NO_STREAM;
     const verdict = judgeStream(entry.draft, this.directions);
     if (verdict.isLoop) this.builder.add(entry.draft, verdict.steps);
   }
@@ -186,15 +221,25 @@ export class LoopTracker {
     // Between two sweeps each packet writes at most two ring entries (inner and outer layer): an open stream
     // whose entry would be overwritten before the next sweep moves to the ring's head instead.
     const refreshAge = Math.max(t.capacity / 2, t.capacity - 4 * SWEEP_EVERY_PACKETS);
-    for (const [id, { draft, slot }] of this.open) {
+    const ids = this.sweepIds;
+    const slots = this.sweepSlots;
+    let kept = 0;
+    for (let i = 0; i < this.sweepCount; i++) {
+      const id = ids[i]!;
+      const slot = slots[i]!;
+      // Closed since the last sweep (its slot may hold a newer stream, which has an entry of its own further on).
+      if (this.streamOfSlot[slot] !== id) continue;
       const age = t.age(slot);
-      if (this.nowUs - draft.lastUs > this.gapUs || age >= t.capacity) {
+      if (this.nowUs - this.lastUsOfSlot[slot]! > this.gapUs || age >= t.capacity) {
         this.close(id);
         t.free(slot);
-      } else if (age >= refreshAge) {
-        t.refresh(slot);
+        continue;
       }
+      if (age >= refreshAge) t.refresh(slot);
+      ids[kept] = id;
+      slots[kept++] = slot;
     }
+    this.sweepCount = kept;
   }
 }
 

@@ -84,6 +84,11 @@ export class ReplicaTable {
     this.entriesF64 = new Float64Array(ring);
   }
 
+  /** Slots of the index (table slot numbers run from 0 to this). */
+  get slotCount(): number {
+    return this.slots.length;
+  }
+
   /** Most entries the ring keeps: a slot's packet is forgotten after this many newer sightings. */
   get capacity(): number {
     return this.ringSize;

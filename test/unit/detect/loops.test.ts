@@ -168,6 +168,30 @@ describe('loop detector: real loops', () => {
     assert.deepEqual([episodes[0]!.loopedPackets, episodes[0]!.sightings, episodes[0]!.maxReplicas], [1, 13, 13]);
   });
 
+  it('a storm of 3,000 packets looping at once: every one found, each stream ended by the sweep at its own time', () => {
+    // Packets distinct by source address and ID (the helper's pod addresses repeat), 20 passes each, a new one every
+    // 20 µs: about 1,400 streams are open at once, across many sweeps (one every 4,096 packets).
+    const storm = Array.from({ length: 3000 }, (_, i) =>
+      loopSightings({ src: [10, 1, i >> 8, i & 255], dst: POD(i), id: i, srcPort: 41000, payload: [7, 7, 7, 7] }, T0 + i * 20, { lastTtl: 24, gapUs: 700 })).flat();
+    const later = loopSightings(looped(1), T0 + 3_000_000, { lastTtl: 40 });
+    const { episodes } = run([...storm, ...later]);
+    assert.equal(episodes.length, 2, 'the storm, and one packet looping 3 s later on its own');
+    assert.deepEqual([episodes[0]!.loopedPackets, episodes[0]!.sightings], [3000, 3000 * 40]);
+    assert.equal(episodes[0]!.endUs, T0 + 2999 * 20 + 39 * 700, 'the last sighting of the last packet');
+    assert.equal(episodes[1]!.loopedPackets, 1);
+  });
+
+  it('a packet that loops, is sent again and loops again between two sweeps gives two streams in one slot', () => {
+    // The resend (TTL back at 63, 5 ms later) ends the first stream and a second opens in the same table slot
+    // before any sweep: the sweep must keep the second and not trip over the first.
+    const first = loopSightings(looped(3), T0, { lastTtl: 50 });
+    const again = loopSightings(looped(3), T0 + 5_000, { lastTtl: 50 });
+    const { episodes } = run([...first, ...again, ...background(9000, T0 + 10_000, 100)]);
+    assert.equal(episodes.length, 1);
+    assert.deepEqual([episodes[0]!.loopedPackets, episodes[0]!.sightings], [2, 28]);
+    assert.equal(episodes[0]!.endUs, T0 + 5_000 + 13 * 100);
+  });
+
   it('caps the ladder and says so', () => {
     const { episodes } = run(loopEpisode(30, T0), { maxLadderSightings: 100, maxStreamsPerEpisode: 5 });
     const ep = episodes[0]!;
