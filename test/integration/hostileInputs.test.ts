@@ -7,6 +7,8 @@ import { deflateRawSync } from 'node:zlib';
 import { readCaptureBytes, readCaptureFile } from '../../src/core/capture/open';
 import type { Report } from '../../src/core/model';
 import { corpusEntries, skipWithoutCorpus, type CorpusEntry } from '../helpers/corpus';
+import { writePcap, type WriterFrame } from '../helpers/pcapWriter';
+import { ipv4Frame } from '../unit/detect/traffic';
 
 // Files that are not captures or logs, given to `analyze` by name: each gets a message naming the file and saying what is
 // wrong, exit status 2, and never a hang (every run is bounded by spawnSync's timeout) or a stack trace.
@@ -224,16 +226,33 @@ describe('a capture that changes while it is read', () => {
   });
 });
 
-describe('a flood of distinct TCP connections', () => {
+/** The Report of `analyze --json` on one generated capture, which must come within 60 s (the bound on a hang). */
+function analyzeWithin60s(path: string): Report {
+  const r = spawnSync(process.execPath, [cli, 'analyze', path, '--json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 30 });
+  assert.equal(r.error, undefined, 'the analysis did not finish within 60 s');
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Report;
+}
+
+/** A fresh folder for a generated capture of a describe block, removed after it. */
+function generatedCaptureDir(prefix: string, write: (dir: string) => void): () => string {
   let dir = '';
+  before(function () {
+    this.timeout(120_000);
+    buildCli();
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    write(dir);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
+describe('a flood of distinct TCP connections', () => {
   // 1.5 M SYNs from as many source addresses, none answered: far more connections than the 200,000 followed at
   // once, so the one seen first is finished to make room for nearly every packet. (Finishing the first entry of
   // a Map whose earlier entries were deleted walks over the deleted ones: an earlier build took 200 s here.)
   const SYNS = 1_500_000;
-  before(function () {
-    this.timeout(120_000);
-    buildCli();
-    dir = mkdtempSync(join(tmpdir(), 'il-flood-'));
+  const dir = generatedCaptureDir('il-flood-', (d) => {
     const frame = 54;
     const out = Buffer.alloc(24 + SYNS * (16 + frame));
     out.writeUInt32LE(0xa1b2c3d4, 0);
@@ -265,19 +284,43 @@ describe('a flood of distinct TCP connections', () => {
       out.writeUInt8(0x50, tcp + 12);
       out.writeUInt8(0x02, tcp + 13);
     }
-    writeFileSync(join(dir, 'flood.pcap'), out);
+    writeFileSync(join(d, 'flood.pcap'), out);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is analysed in bounded time, every connection counted, each unanswered SYN a stall', function () {
     this.timeout(120_000);
-    const r = spawnSync(process.execPath, [cli, 'analyze', join(dir, 'flood.pcap'), '--json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 << 20 });
-    assert.equal(r.error, undefined, 'the analysis did not finish within 60 s');
-    assert.equal(r.status, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as Report;
+    const report = analyzeWithin60s(join(dir(), 'flood.pcap'));
     assert.equal(report.inputs[0]!.kind === 'capture' && report.inputs[0]!.packets, SYNS);
     assert.equal(report.impact.tcpFlows, SYNS);
     assert.equal(report.loops.length, 0);
     assert.ok(report.impact.stalls.length > 0 && report.impact.stalls.every((s) => s.unanswered), 'unanswered SYNs are stalls');
+  });
+});
+
+describe('thousands of small unrelated loops', () => {
+  // 20,000 packets, each looping between a pair of MACs of its own towards a /24 of its own, 100 µs apart: as many
+  // loop episodes, all within two seconds, so that every episode's ladder context window holds all the others. An
+  // earlier build took 150 s here (each episode tested every candidate's address as text with node's BlockList).
+  const LOOPS = 20_000;
+  const dir = generatedCaptureDir('il-loops-', (d) => {
+    const frames: WriterFrame[] = [];
+    let us = 0;
+    for (let i = 0; i < LOOPS; i++) {
+      const a = [0x02, 0, 0, (i >> 16) & 255, (i >> 8) & 255, i & 255];
+      const b = [0x02, 1, 0, (i >> 16) & 255, (i >> 8) & 255, i & 255];
+      const p = { src: [11, (i >> 16) & 255, (i >> 8) & 255, i & 255], dst: [12, (i >> 8) & 255, i & 255, 1], id: i & 0xffff, proto: 17 as const };
+      for (let pass = 0; pass < 4; pass++, us += 100) {
+        const data = ipv4Frame(p, 64 - pass, pass % 2 ? b : a, pass % 2 ? a : b);
+        frames.push({ data, sec: 1_764_000_000 + Math.floor(us / 1e6), nsec: (us % 1e6) * 1000 });
+      }
+    }
+    writeFileSync(join(d, 'loops.pcap'), writePcap(frames));
+  });
+
+  it('are each found, in bounded time', function () {
+    this.timeout(120_000);
+    const report = analyzeWithin60s(join(dir(), 'loops.pcap'));
+    assert.equal(report.loops.length, LOOPS);
+    assert.ok(report.loops.every((l) => l.loopedPackets === 1 && l.ttlStep === 2 && l.macPairs.length === 2));
   });
 });

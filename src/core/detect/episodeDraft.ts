@@ -53,10 +53,13 @@ export class EpisodeDraft {
   }
 
   /** true when `s` belongs here: overlaps in time (with `gapUs` slack) and shares a direction or a destination prefix. */
-  accepts(s: ReplicaStreamDraft, gapUs: number): boolean {
-    if (s.timeUs[0]! > this.endUs + gapUs || s.lastUs < this.startUs - gapUs) return false;
-    if (this.destinationsByPrefix.has(s.facts.dstPrefix)) return true;
-    for (const d of s.dir) if (this.directions.has(d)) return true;
+  /**
+   * Whether a stream in the episode's time (the caller has tested that, within the gap) belongs here: it went to
+   * one of the episode's destination prefixes or crossed one of its directions (`dirs`: the stream's distinct ones).
+   */
+  sharesPlace(dstPrefix: string, dirs: readonly number[]): boolean {
+    if (this.destinationsByPrefix.has(dstPrefix)) return true;
+    for (const d of dirs) if (this.directions.has(d)) return true;
     return false;
   }
 

@@ -43,29 +43,68 @@ const LOOKBACK_US = 600_000_000;
 
 export class EpisodeBuilder {
   private drafts: EpisodeDraft[] = [];
+  /**
+   * Each draft's start and end, beside it: every closed stream is tested against the drafts of the last ten
+   * minutes, and a capture with thousands of small unrelated episodes (another MAC pair and prefix each) made
+   * that test, through the draft objects, most of the analysis (bench/results.md, "Fourth round").
+   */
+  private startOf = new Float64Array(64);
+  private endOf = new Float64Array(64);
 
   constructor(private readonly gapUs: number, private readonly limits: EpisodeBuilderLimits) {}
 
   add(stream: ReplicaStreamDraft, steps: Map<number, number>): void {
-    let home: EpisodeDraft | null = null;
-    // Drafts are appended roughly in time order: scan from the newest and stop once far in the past.
+    let home = -1;
+    const first = stream.timeUs[0]!;
+    const last = stream.lastUs;
+    const gap = this.gapUs;
+    const prefix = stream.facts.dstPrefix;
+    const dirs = [...new Set(stream.dir)];
+    // Drafts are appended roughly in time order: scan from the newest and stop once far in the past. A draft takes
+    // the stream when their times overlap (within the gap) and they share a destination prefix or a direction.
     for (let i = this.drafts.length - 1; i >= 0; i--) {
+      if (this.endOf[i]! < first - LOOKBACK_US) break;
+      if (first > this.endOf[i]! + gap || last < this.startOf[i]! - gap) continue;
       const d = this.drafts[i]!;
-      if (d.endUs < stream.timeUs[0]! - LOOKBACK_US) break;
-      if (!d.accepts(stream, this.gapUs)) continue;
-      if (home === null) {
-        home = d;
-        home.add(stream, steps);
+      if (!d.sharesPlace(prefix, dirs)) continue;
+      if (home < 0) {
+        home = i;
+        d.add(stream, steps);
       } else {
-        home.absorb(d);
-        this.drafts.splice(i, 1);
+        this.drafts[home]!.absorb(d);
+        this.remove(i);
+        home--;
       }
+      this.startOf[home] = this.drafts[home]!.startUs;
+      this.endOf[home] = this.drafts[home]!.endUs;
     }
-    if (home === null) this.drafts.push(new EpisodeDraft(stream, steps, this.limits));
+    if (home < 0) this.push(new EpisodeDraft(stream, steps, this.limits));
   }
 
   finish(ctx: EpisodeContext): LoopEpisode[] {
     return this.drafts.sort((a, b) => a.startUs - b.startUs).map((d) => renderEpisode(d, ctx, this.limits));
+  }
+
+  private push(d: EpisodeDraft): void {
+    const n = this.drafts.length;
+    if (n === this.startOf.length) {
+      const start = new Float64Array(2 * n);
+      start.set(this.startOf);
+      this.startOf = start;
+      const end = new Float64Array(2 * n);
+      end.set(this.endOf);
+      this.endOf = end;
+    }
+    this.drafts.push(d);
+    this.startOf[n] = d.startUs;
+    this.endOf[n] = d.endUs;
+  }
+
+  private remove(i: number): void {
+    const n = this.drafts.length;
+    this.drafts.splice(i, 1);
+    this.startOf.copyWithin(i, i + 1, n);
+    this.endOf.copyWithin(i, i + 1, n);
   }
 }
 

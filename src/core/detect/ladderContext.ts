@@ -10,11 +10,10 @@
  * starts later than one second before the episode. ICMP time-exceeded messages are rare and kept as they come
  * (up to MAX_ICMP). `attach` matches both to the finished episodes.
  */
-import { BlockList } from 'node:net';
-import { ipv4Text, ipv6TextAt } from '../decode/text';
 import type { LoopEpisode } from '../model/loops';
 import { Fact, INNER, type FrameFacts } from './frameFacts';
 import { SightingKind } from './loops';
+import { PrefixMatcher } from './prefixMatch';
 
 /** Context is looked for this far before and after an episode (and around each replica while streaming). */
 export const WINDOW_US = 1_000_000;
@@ -51,8 +50,9 @@ class CandidateStore {
   private f64!: Float64Array;
   private u32!: Uint32Array;
   private u8!: Uint8Array;
-  /** IPv6 destinations, as words (the records' IPv6 addresses sit at 16-byte multiples too). */
+  /** IPv6 destinations, as words (the records' IPv6 addresses sit at 16-byte multiples too), and as bytes. */
   private dst6!: Uint32Array;
+  private dst6Bytes!: Uint8Array;
 
   constructor(public capacity: number) {
     this.allocate(capacity);
@@ -64,6 +64,7 @@ class CandidateStore {
     this.u32 = new Uint32Array(rows);
     this.u8 = new Uint8Array(rows);
     this.dst6 = new Uint32Array(capacity * 4);
+    this.dst6Bytes = new Uint8Array(this.dst6.buffer);
     this.capacity = capacity;
   }
 
@@ -125,8 +126,9 @@ class CandidateStore {
     return this.u8[i * ROW_BYTES + R_V6] === 1;
   }
 
-  destinationText(i: number): string {
-    return this.isV6(i) ? ipv6TextAt(new Uint8Array(this.dst6.buffer), i * 16) : ipv4Text(this.u32[i * (ROW_BYTES / 4) + R_DST4_WORD]!);
+  /** Whether row i's destination is in one of the prefixes. */
+  destinationIn(i: number, prefixes: PrefixMatcher): boolean {
+    return this.isV6(i) ? prefixes.has6(this.dst6Bytes, i * 16) : prefixes.has4(this.u32[i * (ROW_BYTES / 4) + R_DST4_WORD]!);
   }
 }
 
@@ -189,7 +191,7 @@ export class LadderContext {
     for (let k = 0; k < this.ringCount; k++) this.retire((oldest + k) % r.capacity);
     this.ringCount = 0;
     for (const e of episodes) {
-      const destinations = blockListOf(e.destinationPrefixes);
+      const destinations = new PrefixMatcher(e.destinationPrefixes);
       e.background = this.backgroundOf(e, destinations);
       e.icmpMarks = this.icmpMarksOf(e, destinations);
     }
@@ -237,21 +239,16 @@ export class LadderContext {
     this.stride *= 2;
   }
 
-  private backgroundOf(e: ContextEpisode, destinations: BlockList): NonNullable<LoopEpisode['background']> {
-    const pairs = new Map<number, Set<number>>();
-    for (const m of e.macPairs) {
-      if (m.srcMac === '' || m.dstMac === '') continue;
-      const src = macNumber(m.srcMac);
-      let set = pairs.get(src);
-      if (!set) pairs.set(src, (set = new Set()));
-      set.add(macNumber(m.dstMac));
-    }
+  private backgroundOf(e: ContextEpisode, destinations: PrefixMatcher): NonNullable<LoopEpisode['background']> {
+    // The episode's MAC pairs (usually the two directions of one link) as numbers, flat: source, destination.
+    const pairs: number[] = [];
+    for (const m of e.macPairs) if (m.srcMac !== '' && m.dstMac !== '') pairs.push(macNumber(m.srcMac), macNumber(m.dstMac));
     const c = this.kept;
     const lo = e.startUs - WINDOW_US;
     const hi = e.endUs + WINDOW_US;
     const hits: number[] = [];
     for (let i = lowerBound(c, this.keptCount, lo); i < this.keptCount && c.timeUs(i) <= hi; i++) {
-      if (pairs.get(c.srcMac(i))?.has(c.dstMac(i)) || destinations.check(c.destinationText(i), c.isV6(i) ? 'ipv6' : 'ipv4')) hits.push(i);
+      if (onPair(pairs, c.srcMac(i), c.dstMac(i)) || c.destinationIn(i, destinations)) hits.push(i);
     }
     const picked = evenSample(hits, MAX_BACKGROUND_PER_EPISODE);
     return {
@@ -261,16 +258,17 @@ export class LadderContext {
     };
   }
 
-  private icmpMarksOf(e: ContextEpisode, destinations: BlockList): NonNullable<LoopEpisode['icmpMarks']> {
+  private icmpMarksOf(e: ContextEpisode, destinations: PrefixMatcher): NonNullable<LoopEpisode['icmpMarks']> {
     const routers = new Set(e.routers);
     const lo = e.startUs - WINDOW_US;
     const hi = e.endUs + WINDOW_US;
     const hits: number[] = [];
-    for (let i = 0; i < this.icmpTimeUs.length; i++) {
-      const t = this.icmpTimeUs[i]!;
-      if (t < lo || t > hi) continue;
+    const times = this.icmpTimeUs;
+    // In capture order, so in time order: from the window's start only (a capture with thousands of episodes and
+    // as many ICMP messages would otherwise compare every message with every episode).
+    for (let i = lowerBoundOf(times.length, (k) => times[k]! < lo); i < times.length && times[i]! <= hi; i++) {
       const q = this.icmpQuotedDst[i];
-      if (routers.has(this.icmpRouter[i]!) || (q != null && destinations.check(q, q.includes(':') ? 'ipv6' : 'ipv4'))) hits.push(i);
+      if (routers.has(this.icmpRouter[i]!) || (q != null && destinations.hasText(q))) hits.push(i);
     }
     const picked = evenSample(hits, MAX_ICMP_MARKS_PER_EPISODE);
     return {
@@ -281,19 +279,9 @@ export class LadderContext {
   }
 }
 
-/** The episode's destination prefixes ("10.244.1.0/24", "fd00::1/128") as a list to test addresses against. */
-function blockListOf(prefixes: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const p of prefixes) {
-    const slash = p.lastIndexOf('/');
-    const addr = p.slice(0, slash);
-    try {
-      list.addSubnet(addr, Number(p.slice(slash + 1)), addr.includes(':') ? 'ipv6' : 'ipv4');
-    } catch {
-      // A prefix the detector wrote is always well formed; one that is not only matches nothing.
-    }
-  }
-  return list;
+function onPair(pairs: readonly number[], src: number, dst: number): boolean {
+  for (let k = 0; k < pairs.length; k += 2) if (pairs[k] === src && pairs[k + 1] === dst) return true;
+  return false;
 }
 
 function macNumber(text: string): number {
@@ -302,11 +290,16 @@ function macNumber(text: string): number {
 
 /** First row of the (capture-ordered, so time-ordered) store whose time is >= t. */
 function lowerBound(a: CandidateStore, n: number, t: number): number {
+  return lowerBoundOf(n, (k) => a.timeUs(k) < t);
+}
+
+/** The first of 0..n-1 for which `before` is false (`before` holds for a prefix of them). */
+function lowerBoundOf(n: number, before: (k: number) => boolean): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a.timeUs(mid) < t) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
