@@ -50,6 +50,12 @@ export class EpisodeBuilder {
    */
   private startOf = new Float64Array(64);
   private endOf = new Float64Array(64);
+  /**
+   * The latest end among drafts 0..i. The search stops at the first i where even that is ten minutes old: stopping
+   * at the first old draft instead cut a loop longer than that in two whenever a short one elsewhere had begun
+   * after it (drafts are in order of creation, not of end).
+   */
+  private latestEndTo = new Float64Array(64);
 
   constructor(private readonly gapUs: number, private readonly limits: EpisodeBuilderLimits) {}
 
@@ -63,7 +69,7 @@ export class EpisodeBuilder {
     // Drafts are appended roughly in time order: scan from the newest and stop once far in the past. A draft takes
     // the stream when their times overlap (within the gap) and they share a destination prefix or a direction.
     for (let i = this.drafts.length - 1; i >= 0; i--) {
-      if (this.endOf[i]! < first - LOOKBACK_US) break;
+      if (this.latestEndTo[i]! < first - LOOKBACK_US) break;
       if (first > this.endOf[i]! + gap || last < this.startOf[i]! - gap) continue;
       const d = this.drafts[i]!;
       if (!d.sharesPlace(prefix, dirs)) continue;
@@ -77,6 +83,7 @@ export class EpisodeBuilder {
       }
       this.startOf[home] = this.drafts[home]!.startUs;
       this.endOf[home] = this.drafts[home]!.endUs;
+      this.updateLatestEnd(home);
     }
     if (home < 0) this.push(new EpisodeDraft(stream, steps, this.limits));
   }
@@ -88,16 +95,14 @@ export class EpisodeBuilder {
   private push(d: EpisodeDraft): void {
     const n = this.drafts.length;
     if (n === this.startOf.length) {
-      const start = new Float64Array(2 * n);
-      start.set(this.startOf);
-      this.startOf = start;
-      const end = new Float64Array(2 * n);
-      end.set(this.endOf);
-      this.endOf = end;
+      this.startOf = doubled(this.startOf);
+      this.endOf = doubled(this.endOf);
+      this.latestEndTo = doubled(this.latestEndTo);
     }
     this.drafts.push(d);
     this.startOf[n] = d.startUs;
     this.endOf[n] = d.endUs;
+    this.updateLatestEnd(n);
   }
 
   private remove(i: number): void {
@@ -105,7 +110,26 @@ export class EpisodeBuilder {
     this.drafts.splice(i, 1);
     this.startOf.copyWithin(i, i + 1, n);
     this.endOf.copyWithin(i, i + 1, n);
+    this.latestEndTo.copyWithin(i, i + 1, n);
+    this.updateLatestEnd(i);
   }
+
+  /** latestEndTo from draft i on, after draft i's end changed (or a draft below was removed). */
+  private updateLatestEnd(i: number): void {
+    let latest = i > 0 ? this.latestEndTo[i - 1]! : -Infinity;
+    for (let j = i; j < this.drafts.length; j++) {
+      latest = Math.max(latest, this.endOf[j]!);
+      // Unchanged from here on: the later maxima already cover it.
+      if (j > i && this.latestEndTo[j] === latest) break;
+      this.latestEndTo[j] = latest;
+    }
+  }
+}
+
+function doubled(a: Float64Array): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 function renderEpisode(d: EpisodeDraft, ctx: EpisodeContext, limits: EpisodeBuilderLimits): LoopEpisode {

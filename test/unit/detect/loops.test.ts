@@ -192,6 +192,21 @@ describe('loop detector: real loops', () => {
     assert.equal(episodes[0]!.endUs, T0 + 5_000 + 13 * 100);
   });
 
+  it('keeps a loop that lasts 20 minutes one episode, though a short loop elsewhere began and ended after it started', () => {
+    // A new packet enters the core<->access loop every 400 ms for 1,200 s; at 100 s another pair of routers loops
+    // a packet towards another prefix for a few milliseconds. Drafts are searched newest first, and the search once
+    // stopped at the first draft that ended more than ten minutes before: the short one, cutting the long loop in two.
+    const long = Array.from({ length: 3000 }, (_, i) => loopSightings(looped(i), T0 + i * 400_000, { lastTtl: 55 })).flat();
+    const [r1, r2] = [[0x02, 0, 0, 0, 0, 0x21], [0x02, 0, 0, 0, 0, 0x22]];
+    const elsewhere = [0, 1, 2, 3].map((pass) => ({
+      timeUs: T0 + 100_000_000 + pass * 100,
+      data: ipv4Frame({ src: [10, 9, 9, 9], dst: [10, 77, 0, 1], id: 77 }, 64 - pass, pass % 2 ? r2 : r1, pass % 2 ? r1 : r2),
+    }));
+    const { episodes } = run([...long, ...elsewhere]);
+    assert.deepEqual(episodes.map((e) => e.loopedPackets), [3000, 1]);
+    assert.equal(episodes[0]!.endUs - episodes[0]!.startUs, 2999 * 400_000 + 8 * 100);
+  });
+
   it('caps the ladder and says so', () => {
     const { episodes } = run(loopEpisode(30, T0), { maxLadderSightings: 100, maxStreamsPerEpisode: 5 });
     const ep = episodes[0]!;
