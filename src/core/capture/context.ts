@@ -112,11 +112,16 @@ class ReusedFrame implements Frame {
   bytes = new Uint8Array(0);
   start = 0;
   fileOffset = 0;
+  /** The last view made, and where it was made from (asked again for the same frame, the same view). */
   private view: Uint8Array | null = null;
+  private viewOf: Uint8Array | null = null;
+  private viewStart = -1;
 
   get data(): Uint8Array {
     const v = this.view;
-    if (v !== null && v.buffer === this.bytes.buffer && v.byteOffset === this.bytes.byteOffset + this.start && v.length === this.capLen) return v;
+    if (v !== null && this.viewOf === this.bytes && this.viewStart === this.start && v.length === this.capLen) return v;
+    this.viewOf = this.bytes;
+    this.viewStart = this.start;
     return (this.view = this.bytes.subarray(this.start, this.start + this.capLen));
   }
 }
