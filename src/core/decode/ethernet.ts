@@ -12,7 +12,7 @@ import { decodeIpByVersion, decodeIpv4, decodeIpv6 } from './ip';
 /** Ethernet II / 802.3. Only the outermost Ethernet header sets the packet's MAC addresses. */
 export function decodeEthernet(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
   pushProtocol(out, 'eth');
-  if (end - off < 14) return stopShort(out, d, off, end, 'Ethernet header');
+  if (end - off < 14) return stopShort(out, off, end, 'Ethernet header');
   if (out.srcMac < 0 && out.dstMac < 0) {
     out.dstMac = mac48(d, off);
     out.srcMac = mac48(d, off + 6);
@@ -68,21 +68,21 @@ export function decodeEthertype(d: Uint8Array, type: number, off: number, end: n
 /** Cisco VN-Tag (802.1Qbh): 4 bytes of tag, then the next ethertype. */
 function decodeVnTag(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
   pushProtocol(out, 'vntag');
-  if (end - off < 6) return stopShort(out, d, off, end, 'VN-Tag');
+  if (end - off < 6) return stopShort(out, off, end, 'VN-Tag');
   pushProtocol(out, 'ethertype');
   decodeEthertype(d, u16(d, off + 4), off + 6, end, out, depth);
 }
 
 function decodeVlan(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, name: string): void {
   pushProtocol(out, name);
-  if (end - off < 2) return stopShort(out, d, off, end, `${name} tag`);
+  if (end - off < 2) return stopShort(out, off, end, `${name} tag`);
   if (out.vlanCount >= out.vlanIds.length) {
     return stopAt(out, StopReason.LimitReached, off, `more than ${out.vlanIds.length} VLAN tags`);
   }
   // The id is kept even when the capture ends before the next ethertype, as Wireshark does.
   out.vlanTpids[out.vlanCount] = u16(d, off - 2);
   out.vlanIds[out.vlanCount++] = u16(d, off) & 0x0fff;
-  if (end - off < 4) return stopShort(out, d, off, end, `${name} tag`);
+  if (end - off < 4) return stopShort(out, off, end, `${name} tag`);
   const type = u16(d, off + 2);
   // An 802.1Q tag followed by a length means 802.2 LLC; Wireshark's 802.1ad dissector always reads an ethertype.
   if (type <= 1500 && name === 'vlan') {
@@ -98,7 +98,7 @@ export function decodeMpls(d: Uint8Array, off: number, end: number, out: Decoded
   pushProtocol(out, 'mpls');
   let p = off;
   for (;;) {
-    if (end - p < 4) return stopShort(out, d, p, end, 'MPLS label');
+    if (end - p < 4) return stopShort(out, p, end, 'MPLS label');
     if (out.mplsCount >= out.mplsLabels.length) {
       return stopAt(out, StopReason.LimitReached, p, `more than ${out.mplsLabels.length} MPLS labels`);
     }
@@ -132,7 +132,7 @@ function looksLikeEthernet(d: Uint8Array, off: number, end: number): boolean {
 
 function decodePppoeSession(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
   pushProtocol(out, 'pppoes');
-  if (end - off < 6) return stopShort(out, d, off, end, 'PPPoE header');
+  if (end - off < 6) return stopShort(out, off, end, 'PPPoE header');
   const payloadEnd = Math.min(end, off + 6 + u16(d, off + 4));
   decodePpp(d, off + 6, payloadEnd, out, depth);
 }
@@ -147,7 +147,7 @@ export function decodePpp(d: Uint8Array, off: number, end: number, out: DecodedP
   // An 0xFF address byte means HDLC-like framing: address and control are skipped whatever the control byte says.
   if (end - p >= 1 && d[p] === 0xff) p += 2;
   // Wireshark shows the PPP layer only once its protocol field is there.
-  if (end - p < 2) return stopShort(out, d, p, end, 'PPP protocol field');
+  if (end - p < 2) return stopShort(out, p, end, 'PPP protocol field');
   pushProtocol(out, 'ppp');
   let proto: number;
   if ((d[p]! & 1) === 1) {

@@ -10,7 +10,7 @@ import { MAX_IPV6_EXT_HEADERS, MAX_NESTING } from './limits';
 import { nextIpLayer, pushProtocol, stopAt, stopShort } from './state';
 import { decodeIpPayload } from './transport';
 
-function startLayer(out: DecodedPacket, _d: Uint8Array, off: number, depth: number, version: 4 | 6, quoted: boolean): IpLayer | null {
+function startLayer(out: DecodedPacket, off: number, depth: number, version: 4 | 6, quoted: boolean): IpLayer | null {
   if (depth > MAX_NESTING) {
     stopAt(out, StopReason.LimitReached, off, `more than ${MAX_NESTING} nested encapsulations`);
     return null;
@@ -32,7 +32,7 @@ function startLayer(out: DecodedPacket, _d: Uint8Array, off: number, depth: numb
 
 /** Chooses IPv4 or IPv6 from the version nibble (raw IP links, MPLS, GTP). */
 export function decodeIpByVersion(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
-  if (off >= end) return stopShort(out, d, off, end, 'IP header');
+  if (off >= end) return stopShort(out, off, end, 'IP header');
   const version = d[off]! >> 4;
   if (version === 4) return decodeIpv4(d, off, end, out, depth, quoted);
   if (version === 6) return decodeIpv6(d, off, end, out, depth, quoted);
@@ -41,18 +41,18 @@ export function decodeIpByVersion(d: Uint8Array, off: number, end: number, out: 
 
 export function decodeIpv4(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
   pushProtocol(out, 'ip');
-  if (off >= end) return stopShort(out, d, off, end, 'IPv4 header');
+  if (off >= end) return stopShort(out, off, end, 'IPv4 header');
   const version = d[off]! >> 4;
   // Wireshark's IPv4 dissector hands a version-6 header to IPv6 (corpus quirk 7: `ip:ipv6:...`).
   if (version === 6) return decodeIpv6(d, off, end, out, depth, quoted);
   if (version !== 4) return stopAt(out, StopReason.Malformed, off, `IPv4 header with version ${version}`);
-  const l = startLayer(out, d, off, depth, 4, quoted);
+  const l = startLayer(out, off, depth, 4, quoted);
   if (l === null) return;
   const avail = end - off;
   l.hdrLen = (d[off]! & 0x0f) * 4;
   l.validBytes = 1;
   if (l.hdrLen < 20) return stopAt(out, StopReason.Malformed, off, `IPv4 header length ${l.hdrLen} below 20`);
-  if (avail < 4) return stopShort(out, d, off, end, 'IPv4 header');
+  if (avail < 4) return stopShort(out, off, end, 'IPv4 header');
   l.lengthField = u16(d, off + 2);
   l.validBytes = 4;
   if (l.lengthField !== 0 && l.lengthField < l.hdrLen) {
@@ -85,7 +85,7 @@ export function decodeIpv4(d: Uint8Array, off: number, end: number, out: Decoded
     l.optionsReadable = r === -1 || (r >= 0 && l.validBytes >= l.hdrLen);
     l.routeDstOffset = r >= 0 ? r : -1;
   }
-  if (l.validBytes < l.hdrLen) return stopShort(out, d, off, pktEnd, 'IPv4 header');
+  if (l.validBytes < l.hdrLen) return stopShort(out, off, pktEnd, 'IPv4 header');
   l.upperOffset = off + l.hdrLen;
   if (l.fragOffset !== 0) {
     // Reassembly is not ours to do: a later fragment carries no transport header.
@@ -188,8 +188,8 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
     return stopAt(out, StopReason.Malformed, off, `IPv6 header with version ${d[off]! >> 4}`);
   }
   pushProtocol(out, 'ipv6');
-  if (off >= end) return stopShort(out, d, off, end, 'IPv6 header');
-  const l = startLayer(out, d, off, depth, 6, quoted);
+  if (off >= end) return stopShort(out, off, end, 'IPv6 header');
+  const l = startLayer(out, off, depth, 6, quoted);
   if (l === null) return;
   const avail = end - off;
   l.hdrLen = 40;
@@ -199,7 +199,7 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
   if (avail >= 8) l.ttl = d[off + 7]!;
   if (avail >= 24) l.srcOffset = off + 8;
   if (avail >= 40) l.dstOffset = off + 24;
-  if (avail < 40) return stopShort(out, d, off, end, 'IPv6 header');
+  if (avail < 40) return stopShort(out, off, end, 'IPv6 header');
   // Payload length 0 is a jumbogram (BIG TCP) only with a hop-by-hop header, whose Jumbo Payload option is checked
   // below; otherwise Wireshark gives the next header an empty payload.
   const pktEnd = l.lengthField === 0 ? (l.proto === 0 ? end : off + 40) : Math.min(end, off + 40 + l.lengthField);
@@ -210,13 +210,13 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
     const name = extHeaderName(nh);
     if (name === null) break;
     // Wireshark shows nothing of a quoted packet's extension header when none of it was captured.
-    if (quoted && p >= pktEnd) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
+    if (quoted && p >= pktEnd) return stopShort(out, p, pktEnd, `IPv6 ${name} header`);
     if (count >= MAX_IPV6_EXT_HEADERS) {
       return stopAt(out, StopReason.LimitReached, p, `more than ${MAX_IPV6_EXT_HEADERS} IPv6 extension headers`);
     }
     pushProtocol(out, name);
     const need = nh === 44 ? 8 : 2;
-    if (pktEnd - p < need) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
+    if (pktEnd - p < need) return stopShort(out, p, pktEnd, `IPv6 ${name} header`);
     const len = nh === 44 ? 8 : nh === 51 ? (d[p + 1]! + 2) * 4 : (d[p + 1]! + 1) * 8;
     if (nh === 44) {
       const fo = u16(d, p + 2);
@@ -225,7 +225,7 @@ export function decodeIpv6(d: Uint8Array, off: number, end: number, out: Decoded
       l.mf = (fo & 1) !== 0;
       l.id = u32(d, p + 4);
     }
-    if (p + len > pktEnd) return stopShort(out, d, p, pktEnd, `IPv6 ${name} header`);
+    if (p + len > pktEnd) return stopShort(out, p, pktEnd, `IPv6 ${name} header`);
     if (nh === 0 || nh === 60) {
       const opts = walkOptions(d, p + 2, p + len, pktEnd);
       if (opts === OPTIONS_BAD) return stopAt(out, StopReason.Malformed, p, `IPv6 ${name} option runs past the packet`);

@@ -59,7 +59,7 @@ export function decodeLinkLayer(d: Uint8Array, s: number, end: number, linkType:
     case LinkType.RAW_OPENBSD:
       pushProtocol(out, 'raw');
       // Wireshark's raw-IP dissector looks at nothing shorter than 8 bytes.
-      if (end - s < 8) return stopShort(out, d, s, end, 'raw IP packet');
+      if (end - s < 8) return stopShort(out, s, end, 'raw IP packet');
       decodeIpByVersion(d, s, end, out, 0, false);
       return;
     case LinkType.IPV4:
@@ -89,7 +89,7 @@ export function decodeLinkLayer(d: Uint8Array, s: number, end: number, linkType:
     case LinkType.IPOIB:
       // 20-byte destination and 20-byte source hardware addresses, the ethertype, 2 reserved bytes.
       pushProtocol(out, 'ipoib');
-      if (end - s < 44) return stopShort(out, d, s, end, 'IPoIB header');
+      if (end - s < 44) return stopShort(out, s, end, 'IPoIB header');
       decodeEthertype(d, u16(d, s + 40), s + 44, end, out, 0);
       return;
     case LinkType.FRELAY:

@@ -13,7 +13,7 @@ import { decodeEthertype } from './ethernet';
 /** BSD loopback: a 4-byte address family in the capturing host's byte order (LOOP: always big-endian). */
 export function decodeNull(d: Uint8Array, s: number, end: number, out: DecodedPacket, bigEndian: boolean): void {
   pushProtocol(out, 'null');
-  if (end - s < 4) return stopShort(out, d, s, end, 'loopback header');
+  if (end - s < 4) return stopShort(out, s, end, 'loopback header');
   let family = bigEndian ? u32(d, s) : u32le(d, s);
   // A little-endian read of a big-endian family leaves the value in the upper half.
   if (!bigEndian && (family & 0xffff0000) !== 0) family = u32(d, s);
@@ -45,21 +45,21 @@ function decodeSllProtocol(d: Uint8Array, proto: number, off: number, end: numbe
 
 export function decodeSll(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'sll');
-  if (end - s < 16) return stopShort(out, d, s, end, 'Linux cooked header');
+  if (end - s < 16) return stopShort(out, s, end, 'Linux cooked header');
   setSllSource(d, u16(d, s + 4), s + 6, out);
   decodeSllProtocol(d, u16(d, s + 14), s + 16, end, out);
 }
 
 export function decodeSll2(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'sll');
-  if (end - s < 20) return stopShort(out, d, s, end, 'Linux cooked v2 header');
+  if (end - s < 20) return stopShort(out, s, end, 'Linux cooked v2 header');
   setSllSource(d, d[s + 11]!, s + 12, out);
   decodeSllProtocol(d, u16(d, s), s + 20, end, out);
 }
 
 export function decodeCiscoHdlc(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'chdlc');
-  if (end - s < 4) return stopShort(out, d, s, end, 'Cisco HDLC header');
+  if (end - s < 4) return stopShort(out, s, end, 'Cisco HDLC header');
   const proto = u16(d, s + 2);
   if (proto === 0x8035) {
     pushProtocol(out, 'slarp');
@@ -69,14 +69,14 @@ export function decodeCiscoHdlc(d: Uint8Array, s: number, end: number, out: Deco
     pushProtocol(out, 'cdp');
     return stopAt(out, StopReason.Unsupported, s + 4, 'CDP not decoded');
   }
-  if (end - s <= 4) return stopShort(out, d, s + 4, end, 'Cisco HDLC payload');
+  if (end - s <= 4) return stopShort(out, s + 4, end, 'Cisco HDLC payload');
   decodeEthertype(d, proto, s + 4, end, out, 0);
 }
 
 /** NFLOG: 4-byte header, then TLVs (lengths in host byte order, padded to 4); type 9 holds the packet. */
 export function decodeNflog(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'nflog');
-  if (end - s < 4) return stopShort(out, d, s, end, 'NFLOG header');
+  if (end - s < 4) return stopShort(out, s, end, 'NFLOG header');
   const family = d[s]!;
   // Every TLV is walked before the payload is looked at (as Wireshark does): one that runs past the captured
   // bytes makes the whole record malformed.
@@ -92,7 +92,7 @@ export function decodeNflog(d: Uint8Array, s: number, end: number, out: DecodedP
       type = u16(d, p + 2);
     }
     if (len < 4) break;
-    if (p + len > end) return stopShort(out, d, p, end, 'NFLOG TLV');
+    if (p + len > end) return stopShort(out, p, end, 'NFLOG TLV');
     if ((type & 0x7fff) === 9) {
       payload = p + 4;
       payloadEnd = p + len;
@@ -108,7 +108,7 @@ export function decodeNflog(d: Uint8Array, s: number, end: number, out: DecodedP
 /** Solaris IPNET: 24-byte header whose second byte is the address family (2 IPv4, 26 IPv6). */
 export function decodeIpnet(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'ipnet');
-  if (end - s < 24) return stopShort(out, d, s, end, 'IPNET header');
+  if (end - s < 24) return stopShort(out, s, end, 'IPNET header');
   const family = d[s + 1]!;
   // The header's data length bounds the packet (Wireshark gives IP no more than that).
   const payloadEnd = Math.min(end, s + 24 + u32(d, s + 4));
@@ -126,7 +126,7 @@ export function decodeFrameRelay(d: Uint8Array, s: number, end: number, out: Dec
   let p = s;
   while (p < end && p < s + 4 && (d[p]! & 1) === 0) p++;
   p++;
-  if (end - p < 2) return stopShort(out, d, p, end, 'Frame Relay header');
+  if (end - p < 2) return stopShort(out, p, end, 'Frame Relay header');
   if (d[p] === 0x03) {
     const nlpid = d[p + 1]!;
     if (nlpid === 0xcc) return decodeIpv4(d, p + 2, end, out, 0, false);
@@ -142,9 +142,9 @@ export function decodeFrameRelay(d: Uint8Array, s: number, end: number, out: Dec
 /** Radiotap: a little-endian header length at byte 2, then an 802.11 frame. */
 export function decodeRadiotap(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'radiotap');
-  if (end - s < 4) return stopShort(out, d, s, end, 'radiotap header');
+  if (end - s < 4) return stopShort(out, s, end, 'radiotap header');
   const len = u16le(d, s + 2);
-  if (len < 8 || len > end - s) return stopShort(out, d, s, len > end - s ? end : s, 'radiotap header');
+  if (len < 8 || len > end - s) return stopShort(out, s, len > end - s ? end : s, 'radiotap header');
   pushProtocol(out, 'wlan_radio');
   decodeIeee80211(d, s + len, end, out);
 }
@@ -155,7 +155,7 @@ export function decodeRadiotap(d: Uint8Array, s: number, end: number, out: Decod
  */
 export function decodeIeee80211(d: Uint8Array, off: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'wlan');
-  if (end - off < 24) return stopShort(out, d, off, end, '802.11 header');
+  if (end - off < 24) return stopShort(out, off, end, '802.11 header');
   const fc = d[off]!;
   const flags = d[off + 1]!;
   const type = (fc >> 2) & 3;
@@ -170,7 +170,7 @@ export function decodeIeee80211(d: Uint8Array, off: number, end: number, out: De
   }
   if ((subtype & 4) !== 0) return; // null data: no body
   const p = off + hl;
-  if (end - p < 8) return stopShort(out, d, p, end, '802.11 LLC/SNAP header');
+  if (end - p < 8) return stopShort(out, p, end, '802.11 LLC/SNAP header');
   pushProtocol(out, 'llc');
   if (d[p] !== 0xaa || d[p + 1] !== 0xaa || d[p + 2] !== 0x03) {
     return stopAt(out, StopReason.Unsupported, p, '802.2 LLC without SNAP not decoded');
@@ -181,13 +181,13 @@ export function decodeIeee80211(d: Uint8Array, off: number, end: number, out: De
 /** Linux ARCNET: source, destination, 2-byte offset, then the ARCNET protocol id (RFC 1201 or RFC 1051). */
 export function decodeArcnet(d: Uint8Array, s: number, end: number, out: DecodedPacket): void {
   pushProtocol(out, 'arcnet');
-  if (end - s < 5) return stopShort(out, d, s, end, 'ARCNET header');
+  if (end - s < 5) return stopShort(out, s, end, 'ARCNET header');
   const proto = d[s + 4]!;
   // RFC 1201 ids (0xd4 IP, 0xd5 ARP) are followed by a split flag and a 2-byte sequence (4 more with an exception
   // packet's split flag 0xff); RFC 1051 ids (0xf0 IP, 0xf1 ARP) by nothing.
   let p = s + 5;
   if (proto === 0xd4 || proto === 0xd5) {
-    if (end - p < 3) return stopShort(out, d, p, end, 'ARCNET header');
+    if (end - p < 3) return stopShort(out, p, end, 'ARCNET header');
     p += d[p] === 0xff ? 7 : 3;
   }
   if (proto === 0xd4 || proto === 0xf0) return decodeIpv4(d, p, end, out, 0, false);

@@ -11,7 +11,7 @@ export function stopAt(out: DecodedPacket, reason: StopReason, offset: number, d
 }
 
 /** Stops as Truncated when the capture ended, Malformed when a length field cut the layer short. */
-export function stopShort(out: DecodedPacket, _data: Uint8Array, offset: number, end: number, what: string): void {
+export function stopShort(out: DecodedPacket, offset: number, end: number, what: string): void {
   const captured = out.frameEnd;
   if (end >= captured) stopAt(out, StopReason.Truncated, offset, `${what} truncated: ${captured - offset} bytes captured`);
   else stopAt(out, StopReason.Malformed, offset, `${what} does not fit in the ${end - offset} bytes its outer length allows`);

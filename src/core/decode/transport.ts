@@ -52,9 +52,9 @@ function decodeAuthHeader(
   d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, ipIndex: number, quoted: boolean,
 ): void {
   pushProtocol(out, 'ah');
-  if (end - off < 2) return stopShort(out, d, off, end, 'AH header');
+  if (end - off < 2) return stopShort(out, off, end, 'AH header');
   const len = (d[off + 1]! + 2) * 4;
-  if (end - off < len) return stopShort(out, d, off, end, 'AH header');
+  if (end - off < len) return stopShort(out, off, end, 'AH header');
   decodeIpPayload(d, d[off]!, off + len, end, out, depth + 1, ipIndex, quoted);
 }
 
@@ -90,9 +90,9 @@ function decodeTcp(d: Uint8Array, off: number, end: number, out: DecodedPacket, 
   }
   if (avail >= 16) t.window = u16(d, off + 14);
   t.validBytes = Math.min(avail, 20);
-  if (avail < 20) return stopShort(out, d, off, end, 'TCP header');
+  if (avail < 20) return stopShort(out, off, end, 'TCP header');
   if (t.tcpHdrLen < 20) return stopAt(out, StopReason.Malformed, off + 12, `TCP header length ${t.tcpHdrLen} below 20`);
-  if (avail < t.tcpHdrLen) return stopShort(out, d, off, end, 'TCP options');
+  if (avail < t.tcpHdrLen) return stopShort(out, off, end, 'TCP options');
   t.validBytes = t.tcpHdrLen;
   setPayload(t, off + t.tcpHdrLen, end);
 }
@@ -106,7 +106,7 @@ function decodeUdp(d: Uint8Array, off: number, end: number, out: DecodedPacket, 
   if (avail >= 4) t.dstPort = u16(d, off + 2);
   if (avail >= 6) t.udpLength = u16(d, off + 4);
   t.validBytes = Math.min(avail, 8);
-  if (avail < 8) return stopShort(out, d, off, end, 'UDP header');
+  if (avail < 8) return stopShort(out, off, end, 'UDP header');
   if (t.udpLength < 8) {
     // Wireshark stops here too ("bad length value < 8"), even for the length 0 of RFC 2675 jumbograms.
     return stopAt(out, StopReason.Malformed, off + 4, `UDP length ${t.udpLength} below 8`);
@@ -151,6 +151,6 @@ function decodeIcmpCommon(d: Uint8Array, off: number, end: number, out: DecodedP
   if (avail >= 1) t.icmpType = d[off]!;
   if (avail >= 2) t.icmpCode = d[off + 1]!;
   t.validBytes = Math.min(avail, 8);
-  if (avail < 4) return stopShort(out, d, off, end, 'ICMP header');
+  if (avail < 4) return stopShort(out, off, end, 'ICMP header');
   setPayload(t, Math.min(end, off + 8), end);
 }

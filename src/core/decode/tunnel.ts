@@ -45,7 +45,7 @@ export function decodeUdpTunnel(port: number, d: Uint8Array, off: number, end: n
   switch (port) {
     case PORT_VXLAN:
       pushProtocol(out, 'vxlan');
-      if (end - off < 8) return stopShort(out, d, off, end, 'VXLAN header');
+      if (end - off < 8) return stopShort(out, off, end, 'VXLAN header');
       return decodeEthernet(d, off + 8, end, out, depth);
     case PORT_GENEVE:
       return decodeGeneve(d, off, end, out, depth);
@@ -60,7 +60,7 @@ export function decodeUdpTunnel(port: number, d: Uint8Array, off: number, end: n
     case PORT_L2TP:
       return decodeL2tp(d, off, end, out, depth);
     case PORT_VXLAN_GPE:
-      if (end - off < 8) return stopShort(out, d, off, end, 'VXLAN-GPE header');
+      if (end - off < 8) return stopShort(out, off, end, 'VXLAN-GPE header');
       return decodeNextProtocol(d[off + 3]!, d, off + 8, end, out, depth);
   }
 }
@@ -89,10 +89,10 @@ function decodeNextProtocol(next: number, d: Uint8Array, off: number, end: numbe
 function decodeNsh(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
   pushProtocol(out, 'nsh');
   if (tooDeep(out, off, depth)) return;
-  if (end - off < 8) return stopShort(out, d, off, end, 'NSH header');
+  if (end - off < 8) return stopShort(out, off, end, 'NSH header');
   const len = (d[off + 1]! & 0x3f) * 4;
   if (len < 8) return stopAt(out, StopReason.Malformed, off, `NSH length ${len} below 8`);
-  if (end - off < len) return stopShort(out, d, off, end, 'NSH header');
+  if (end - off < len) return stopShort(out, off, end, 'NSH header');
   decodeNextProtocol(d[off + 3]!, d, off + len, end, out, depth + 1);
 }
 
@@ -102,16 +102,16 @@ function decodeNsh(d: Uint8Array, off: number, end: number, out: DecodedPacket, 
  */
 function decodeL2tp(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
   pushProtocol(out, 'l2tp');
-  if (end - off < 2) return stopShort(out, d, off, end, 'L2TP header');
+  if (end - off < 2) return stopShort(out, off, end, 'L2TP header');
   const flags = u16(d, off);
   if ((flags & 0x000f) !== 2) return stopAt(out, StopReason.Unsupported, off, `L2TP version ${flags & 0x0f} not decoded`);
   if ((flags & 0x8000) !== 0) return stopAt(out, StopReason.Unsupported, off, 'L2TP control message');
   let hl = 6 + ((flags & 0x4000) !== 0 ? 2 : 0) + ((flags & 0x0800) !== 0 ? 4 : 0);
   if ((flags & 0x0200) !== 0) {
-    if (end - off < hl + 2) return stopShort(out, d, off, end, 'L2TP header');
+    if (end - off < hl + 2) return stopShort(out, off, end, 'L2TP header');
     hl += 2 + u16(d, off + hl);
   }
-  if (end - off < hl) return stopShort(out, d, off, end, 'L2TP header');
+  if (end - off < hl) return stopShort(out, off, end, 'L2TP header');
   decodePpp(d, off + hl, end, out, depth);
 }
 
@@ -128,15 +128,15 @@ function decodeTeredo(d: Uint8Array, off: number, end: number, out: DecodedPacke
   }
   if (end - p >= 2 && u16(d, p) === 0) p += 8;
   // Wireshark reads 2 bytes (looking for another indicator) before it hands over to IPv6.
-  if (end - p < 2) return stopShort(out, d, p, end, 'Teredo payload');
+  if (end - p < 2) return stopShort(out, p, end, 'Teredo payload');
   decodeIpv6(d, p, end, out, depth, false);
 }
 
 function decodeGeneve(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number): void {
   pushProtocol(out, 'geneve');
-  if (end - off < 8) return stopShort(out, d, off, end, 'Geneve header');
+  if (end - off < 8) return stopShort(out, off, end, 'Geneve header');
   const hl = 8 + (d[off]! & 0x3f) * 4;
-  if (end - off < hl) return stopShort(out, d, off, end, 'Geneve options');
+  if (end - off < hl) return stopShort(out, off, end, 'Geneve options');
   const proto = u16(d, off + 2);
   if (proto === 0x6558) return decodeEthernet(d, off + hl, end, out, depth);
   decodeEthertype(d, proto, off + hl, end, out, depth);
@@ -148,18 +148,18 @@ function decodeGtpU(d: Uint8Array, off: number, end: number, out: DecodedPacket,
   // Wireshark's GTP-U dissector refuses other versions (the payload is then plain data).
   if (flags >> 5 !== 1) return stopAt(out, StopReason.Unsupported, off, `GTP version ${flags >> 5} not decoded`);
   pushProtocol(out, 'gtp');
-  if (end - off < 8) return stopShort(out, d, off, end, 'GTP header');
+  if (end - off < 8) return stopShort(out, off, end, 'GTP header');
   let p = off + 8;
   if ((flags & 0x07) !== 0) {
-    if (end - p < 4) return stopShort(out, d, p, end, 'GTP optional fields');
+    if (end - p < 4) return stopShort(out, p, end, 'GTP optional fields');
     let next = d[p + 3]!;
     p += 4;
     // Extension headers: length in 4-byte units, next type in the last byte; each step moves >= 4 bytes.
     while ((flags & 0x04) !== 0 && next !== 0) {
-      if (end - p < 1) return stopShort(out, d, p, end, 'GTP extension header');
+      if (end - p < 1) return stopShort(out, p, end, 'GTP extension header');
       const len = d[p]! * 4;
       if (len === 0) return stopAt(out, StopReason.Malformed, p, 'GTP extension header of length 0');
-      if (end - p < len) return stopShort(out, d, p, end, 'GTP extension header');
+      if (end - p < len) return stopShort(out, p, end, 'GTP extension header');
       next = d[p + len - 1]!;
       p += len;
     }
@@ -177,7 +177,7 @@ function decodeGtpU(d: Uint8Array, off: number, end: number, out: DecodedPacket,
 export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedPacket, depth: number, quoted: boolean): void {
   pushProtocol(out, 'gre');
   if (tooDeep(out, off, depth)) return;
-  if (end - off < 4) return stopShort(out, d, off, end, 'GRE header');
+  if (end - off < 4) return stopShort(out, off, end, 'GRE header');
   const flags = u16(d, off);
   const proto = u16(d, off + 2);
   const version = flags & 7;
@@ -189,7 +189,7 @@ export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedP
   if ((flags & 0x2000) !== 0) hl += 4;
   if ((flags & 0x1000) !== 0) hl += 4;
   if (version === 1 && (flags & 0x0080) !== 0) hl += 4;
-  if (end - off < hl) return stopShort(out, d, off, end, 'GRE header');
+  if (end - off < hl) return stopShort(out, off, end, 'GRE header');
   const p = off + hl;
   if (p >= end) return;
   switch (proto) {
@@ -212,15 +212,15 @@ export function decodeGre(d: Uint8Array, off: number, end: number, out: DecodedP
       if (proto === 0x88be && (flags & 0x1000) === 0) return decodeEthernet(d, p, end, out, depth);
       const version = d[p]! >> 4;
       if (version !== 1 && version !== 2) return stopAt(out, StopReason.Unsupported, p, `ERSPAN version ${version} not decoded`);
-      if (end - p < (version === 1 ? 8 : 12)) return stopShort(out, d, p, end, 'ERSPAN header');
+      if (end - p < (version === 1 ? 8 : 12)) return stopShort(out, p, end, 'ERSPAN header');
       const eh = version === 1 ? 8 : (d[p + 11]! & 1) !== 0 ? 20 : 12;
-      if (end - p < eh) return stopShort(out, d, p, end, 'ERSPAN header');
+      if (end - p < eh) return stopShort(out, p, end, 'ERSPAN header');
       return decodeEthernet(d, p + eh, end, out, depth);
     }
     case 0x8909: {
       // Cisco MetaData inside GRE: the carried ethertype first, then version, length, option and SGT (8 bytes).
       pushProtocol(out, 'cmd');
-      if (end - p < 8) return stopShort(out, d, p, end, 'Cisco MetaData header');
+      if (end - p < 8) return stopShort(out, p, end, 'Cisco MetaData header');
       return decodeEthertype(d, u16(d, p), p + 8, end, out, depth);
     }
     case 0x2000:

@@ -10,6 +10,7 @@ import { macText } from '../decode/text';
 import { EpisodeDraft, type EpisodeLimits } from './episodeDraft';
 import type { ReplicaStreamDraft } from './replicaStream';
 import { summarisePrefixes } from './addressText';
+import { grown } from './typedArrays';
 
 /** An ICMP time-exceeded message seen in the capture (kept for attribution to episodes). */
 export interface TimeExceededSighting {
@@ -95,9 +96,9 @@ export class EpisodeBuilder {
   private push(d: EpisodeDraft): void {
     const n = this.drafts.length;
     if (n === this.startOf.length) {
-      this.startOf = doubled(this.startOf);
-      this.endOf = doubled(this.endOf);
-      this.latestEndTo = doubled(this.latestEndTo);
+      this.startOf = grown(this.startOf, 2 * n);
+      this.endOf = grown(this.endOf, 2 * n);
+      this.latestEndTo = grown(this.latestEndTo, 2 * n);
     }
     this.drafts.push(d);
     this.startOf[n] = d.startUs;
@@ -124,12 +125,6 @@ export class EpisodeBuilder {
       this.latestEndTo[j] = latest;
     }
   }
-}
-
-function doubled(a: Float64Array): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(2 * a.length);
-  b.set(a);
-  return b;
 }
 
 function renderEpisode(d: EpisodeDraft, ctx: EpisodeContext, limits: EpisodeBuilderLimits): LoopEpisode {

@@ -13,6 +13,7 @@ import { ipv4Text, ipv6TextAt } from '../decode/text';
 import { Fact, INNER, type FrameFacts } from './frameFacts';
 import { SightingKind } from './loops';
 import { TcpFlowTable } from './tcpFlow';
+import { grown } from './typedArrays';
 
 export interface ImpactOptions {
   /** No acknowledgement progress for longer than this, with data outstanding, is a stall (ms, default 200). */
@@ -189,12 +190,9 @@ export class ImpactTracker {
   private newFlow(facts: FrameFacts, slot: number, h1: number, h2: number, side: 0 | 1): number {
     const row = this.flows.add(h1, h2);
     if (row >= this.hurtOfRow.length) {
-      const hurt = new Int32Array(Math.max(1024, 2 * row));
-      hurt.set(this.hurtOfRow);
-      this.hurtOfRow = hurt;
-      const longest = new Float64Array(hurt.length);
-      longest.set(this.longestStallMsOfRow);
-      this.longestStallMsOfRow = longest;
+      const length = Math.max(1024, 2 * row);
+      this.hurtOfRow = grown(this.hurtOfRow, length);
+      this.longestStallMsOfRow = grown(this.longestStallMsOfRow, length);
     }
     this.hurtOfRow[row] = -1;
     this.longestStallMsOfRow[row] = 0;

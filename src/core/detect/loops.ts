@@ -15,6 +15,7 @@ import { EpisodeBuilder } from './episodes';
 import { Fact, FrameFacts, INNER, OUTER, type FactLayer } from './frameFacts';
 import { judgeStream, ReplicaStreamDraft } from './replicaStream';
 import { NO_SLOT, NO_STREAM, ReplicaTable } from './replicaTable';
+import { grown } from './typedArrays';
 import { SightingFront, type FramePlace, type FrontState } from './sightingFront';
 
 export interface LoopDetectorOptions {
@@ -69,14 +70,13 @@ export class LoopTracker {
   /**
    * The open streams again, for the sweep, in typed arrays: ids and table slots in the order the streams opened
    * (the Map's order; entries of streams closed since the last sweep are dropped there), and per table slot the
-   * id of the stream that owns it and the time of its last sighting. In a loop storm tens of thousands of streams
+   * time of its stream's last sighting. In a loop storm tens of thousands of streams
    * are open at once, and walking the Map's entries and drafts every SWEEP_EVERY_PACKETS packets took most of the
    * analysis (6.5 of 10 s for 100,000 packets looping 30 times each).
    */
   private sweepIds = new Int32Array(1024);
   private sweepSlots = new Int32Array(1024);
   private sweepCount = 0;
-  private readonly streamOfSlot: Int32Array;
   private readonly lastUsOfSlot: Float64Array;
   /** Direction ids without MAC addresses, as the records tell them (what judgeStream asks). */
   private readonly unknownDirs = new Uint8Array(MAX_DIRECTIONS);
@@ -87,7 +87,6 @@ export class LoopTracker {
   constructor(private readonly capture: string, opts: LoopDetectorOptions = {}) {
     this.gapUs = (opts.streamGapMs ?? 1000) * 1000;
     this.table = new ReplicaTable(opts.tableSlotsLog2 ?? 18);
-    this.streamOfSlot = new Int32Array(this.table.slotCount).fill(NO_STREAM);
     this.lastUsOfSlot = new Float64Array(this.table.slotCount);
     this.builder = new EpisodeBuilder((opts.episodeGapMs ?? 500) * 1000, {
       maxLadderSightings: opts.maxLadderSightings ?? 200_000,
@@ -184,15 +183,10 @@ export class LoopTracker {
     const id = this.nextStreamId++;
     this.open.set(id, { draft, slot: entry });
     t.setStream(entry, id);
-    this.streamOfSlot[entry] = id;
     this.lastUsOfSlot[entry] = draft.lastUs;
     if (this.sweepCount === this.sweepIds.length) {
-      const ids = new Int32Array(2 * this.sweepCount);
-      ids.set(this.sweepIds);
-      this.sweepIds = ids;
-      const slots = new Int32Array(2 * this.sweepCount);
-      slots.set(this.sweepSlots);
-      this.sweepSlots = slots;
+      this.sweepIds = grown(this.sweepIds, 2 * this.sweepCount);
+      this.sweepSlots = grown(this.sweepSlots, 2 * this.sweepCount);
     }
     this.sweepIds[this.sweepCount] = id;
     this.sweepSlots[this.sweepCount++] = entry;
@@ -210,7 +204,6 @@ export class LoopTracker {
     if (!entry) return;
     this.open.delete(id);
     this.table.setStream(entry.slot, NO_STREAM);
-    this.streamOfSlot[entry.slot] = NO_STREAM;
     const verdict = judgeStream(entry.draft, this.directions);
     if (verdict.isLoop) this.builder.add(entry.draft, verdict.steps);
   }
@@ -228,7 +221,7 @@ export class LoopTracker {
       const id = ids[i]!;
       const slot = slots[i]!;
       // Closed since the last sweep (its slot may hold a newer stream, which has an entry of its own further on).
-      if (this.streamOfSlot[slot] !== id) continue;
+      if (t.stream(slot) !== id) continue;
       const age = t.age(slot);
       if (this.nowUs - this.lastUsOfSlot[slot]! > this.gapUs || age >= t.capacity) {
         this.close(id);

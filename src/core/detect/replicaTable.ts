@@ -25,7 +25,7 @@ const MAX_SLOTS_LOG2 = 22;
 export const NO_SLOT = -1;
 export const NO_STREAM = -1;
 
-/** Slot bit set while the slot owns an open stream (its id is kept in a Map: streams are few). */
+/** Slot bit set while the slot owns an open stream (its id is in `streamIds`, read only when the bit is set). */
 const STREAM_FLAG = 0x8000_0000;
 /** Sequence number 0 marks an empty slot; sequence numbers skip it. */
 const EMPTY_SEQ = 0;
@@ -61,7 +61,11 @@ export class ReplicaTable {
   private readonly tagMask: number;
   /** Sightings between two cleans: any slot's age stays below 2^seqBits, so ages are never ambiguous. */
   private readonly cleanEvery: number;
-  private readonly streams = new Map<number, number>();
+  /**
+   * The id of the stream a flagged slot owns. An array rather than a Map: in a loop storm tens of thousands of
+   * streams are open, and the detector's sweep asks this for each of them (bench/results.md, "Fourth round").
+   */
+  private readonly streamIds: Int32Array;
   /** Sequence number (low seqBits bits) of the latest entry written. */
   private head = EMPTY_SEQ;
   private sinceClean = 0;
@@ -78,6 +82,7 @@ export class ReplicaTable {
     this.tagMask = (2 ** (31 - seqBits) - 1) * 2 ** seqBits;
     this.cleanEvery = 2 ** (seqBits - 1);
     this.slots = new Uint32Array(slots);
+    this.streamIds = new Int32Array(slots);
     const ring = new ArrayBuffer(slots * ENTRY_WORDS * 4);
     this.entries = new Uint32Array(ring);
     this.entriesI32 = new Int32Array(ring);
@@ -190,8 +195,7 @@ export class ReplicaTable {
   }
 
   free(slot: number): void {
-    // Only a flagged slot has a stream id to forget: nearly every packet frees a slot, few ever held a stream.
-    if (this.slots[slot]! & STREAM_FLAG) this.streams.delete(slot);
+    // The stream id stays behind in streamIds; without the flag nothing reads it.
     this.slots[slot] = EMPTY_SEQ;
   }
 
@@ -207,15 +211,14 @@ export class ReplicaTable {
 
   /** The open stream owning a used slot, or NO_STREAM. */
   stream(slot: number): number {
-    return this.slots[slot]! & STREAM_FLAG ? this.streams.get(slot)! : NO_STREAM;
+    return this.slots[slot]! & STREAM_FLAG ? this.streamIds[slot]! : NO_STREAM;
   }
 
   setStream(slot: number, id: number): void {
     if (id === NO_STREAM) {
-      this.streams.delete(slot);
       this.slots[slot] = this.slots[slot]! & ~STREAM_FLAG;
     } else {
-      this.streams.set(slot, id);
+      this.streamIds[slot] = id;
       this.slots[slot] = this.slots[slot]! | STREAM_FLAG;
     }
   }

@@ -10,6 +10,8 @@
  * connections were first seen, which is the order the impact tracker ends them in.
  */
 
+import { grown } from './typedArrays';
+
 const SYN = 0x02;
 const FIN = 0x01;
 const RST = 0x04;
@@ -273,15 +275,9 @@ export class TcpFlowTable {
     this.u32 = new Uint32Array(buf);
     this.i32 = new Int32Array(buf);
     this.f64 = new Float64Array(buf);
-    const grown = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(rows);
-      b.set(a);
-      return b;
-    };
-    this.older = grown(this.older);
-    this.newer = grown(this.newer);
-    const free = new Int32Array(rows);
-    free.set(this.free.subarray(0, this.freeCount));
+    this.older = grown(this.older, rows);
+    this.newer = grown(this.newer, rows);
+    const free = grown(this.free, rows);
     // New rows are taken lowest first.
     for (let r = rows - 1; r >= this.rows; r--) free[this.freeCount++] = r;
     this.free = free;
