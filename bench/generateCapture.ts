@@ -44,7 +44,8 @@ interface Train {
   payloadSeed: number;
 }
 
-class RecordWriter {
+/** Writes records of a pcap or pcapng through one reusable buffer. */
+export class RecordWriter {
   private readonly buf = Buffer.alloc(8 << 20);
   private used = 0;
   bytes = 0;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --size 1g --runs 3 --seed 42]`: generates its own inputs, then measures, side by side in one run,
  * the raw read ceiling, our reader / decoder / analyze, the peers (tshark field extraction, pcap-parser), and log
- * parsing against a plain line split. Reports throughput, ratios and peak RSS; writes bench/results.md.
+ * parsing against a plain line split. Reports throughput, ratios and peak RSS; writes bench/results.md. With
+ * `--stress`, instead: the analyze ratio beside a noisy neighbour and the stress captures (stress.ts, stress.md).
  * It reports; it never fails on a number (machines are noisy).
  */
 import { spawnSync } from 'node:child_process';
@@ -11,109 +12,15 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCapture, type GeneratedCapture } from './generateCapture';
 import { generateLogs, type GeneratedLogs } from './generateLogs';
-import { stages, type StageResult } from './stages';
-
-interface Measured {
-  label: string;
-  stage: string;
-  files: string[];
-  bytes: number;
-  items: number;
-  /** Median wall seconds (the stage's own clock, without node's start-up). */
-  seconds: number;
-  /** Median CPU seconds (user + system) the stage used: steadier than wall time on a shared machine. */
-  cpuSeconds: number;
-  maxRssMB: number | null;
-  extra?: Record<string, number>;
-  error?: string;
-}
+import { fmt, median, runRounds, runStageOnce, timed, type Measured, type StagePlan } from './measure';
+import { stages } from './stages';
+import { neighbourLoop, runStress } from './stress';
 
 function parseSize(s: string): number {
   const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(s.trim());
   if (!m) throw new Error(`--size: cannot read '${s}' (examples: 200m, 1g)`);
   const mult = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(m[1]) * mult);
-}
-
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
-interface Timed {
-  seconds: number;
-  /** User + system CPU seconds of the command and its children (GNU time), or null. */
-  cpuSeconds: number | null;
-  maxRssMB: number | null;
-  stdout: string;
-  stderr: string;
-  status: number | null;
-}
-
-/** Runs a command, returning wall seconds, CPU seconds and peak RSS (from GNU time when present). */
-function timed(cmd: string, args: string[]): Timed {
-  const full = TIME ? [TIME, ['-f', '@@RSS %M CPU %U %S', cmd, ...args]] as const : [cmd, args] as const;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(full[0], full[1] as string[], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const rss = /@@RSS (\d+) CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
-  return {
-    seconds,
-    cpuSeconds: rss ? Number(rss[2]) + Number(rss[3]) : null,
-    maxRssMB: rss ? Number(rss[1]) / 1024 : null,
-    stdout: r.stdout ?? '',
-    stderr: r.stderr ?? '',
-    status: r.status,
-  };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** One measurement of a stage in a child process of its own (so that peak RSS is the stage's alone). */
-function runStageOnce(stage: string, files: string[]): { result: StageResult; rss: number | null } | { error: string } {
-  const r = timed(process.execPath, ['--max-old-space-size=4096', process.argv[1], '--stage', stage, ...files]);
-  if (r.status !== 0) return { error: r.stderr.trim().split('\n').slice(-3).join(' ') };
-  const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as StageResult;
-  // The stage's own clocks, so that node's start-up (~0.1 s) does not flatten the ratios on small inputs.
-  result.seconds ??= r.seconds;
-  result.cpuSeconds ??= r.cpuSeconds ?? NaN;
-  return { result, rss: r.maxRssMB };
-}
-
-interface StagePlan {
-  label: string;
-  stage: string;
-  files: string[];
-}
-
-/**
- * Runs every planned stage once per round, round after round, and keeps each stage's medians. Interleaving
- * matters on a shared machine: a burst of someone else's work then slows one run of every stage, instead of all
- * the runs of one stage, which would skew exactly the ratios this benchmark is about.
- */
-function runRounds(plans: StagePlan[], runs: number, log: (s: string) => void): Measured[] {
-  const samples = plans.map(() => ({ wall: [] as number[], cpu: [] as number[], rss: null as number | null, last: null as StageResult | null, error: '' }));
-  for (let round = 0; round < runs; round++) {
-    log(`  round ${round + 1} of ${runs}`);
-    plans.forEach((p, i) => {
-      const s = samples[i]!;
-      if (s.error) return;
-      const r = runStageOnce(p.stage, p.files);
-      if ('error' in r) {
-        s.error = r.error;
-        return;
-      }
-      s.wall.push(r.result.seconds!);
-      s.cpu.push(r.result.cpuSeconds!);
-      if (r.rss !== null) s.rss = Math.max(s.rss ?? 0, r.rss);
-      s.last = r.result;
-    });
-  }
-  return plans.map((p, i) => {
-    const s = samples[i]!;
-    if (s.error || !s.last) return { ...p, bytes: 0, items: 0, seconds: NaN, cpuSeconds: NaN, maxRssMB: null, error: s.error || 'no run' };
-    return { ...p, bytes: s.last.bytes, items: s.last.items, seconds: median(s.wall), cpuSeconds: median(s.cpu), maxRssMB: s.rss, extra: s.last.extra };
-  });
 }
 
 const TSHARK_FIELDS = ['frame.number', 'frame.time_epoch', 'ip.src', 'ip.dst', 'ip.id', 'ip.ttl', 'ip.proto', 'ipv6.src', 'ipv6.dst', 'ipv6.hlim', 'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'udp.srcport', 'udp.dstport', 'vlan.id'];
@@ -137,7 +44,6 @@ function runTshark(file: string, runs: number, bytes: number): Measured {
   return { ...base, items, seconds: median(times), cpuSeconds: median(cpu), maxRssMB: rss };
 }
 
-const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 function row(m: Measured, ceiling: Measured | undefined): string {
   const input = m.files.map((f) => f.split('/').pop()).join(', ');
@@ -168,15 +74,21 @@ interface Inputs {
   logs: GeneratedLogs;
 }
 
+/** The inputs a previous `--keep` run left in `dir` for the same size and seed, when asked to reuse them. */
+function reusedInputs(dir: string, size: number, seed: number, reuse: boolean): Inputs | null {
+  const metaPath = join(dir, 'inputs.json');
+  if (!reuse || !existsSync(metaPath)) return null;
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { size: number; seed: number; inputs: Inputs };
+  return meta.size === size && meta.seed === seed ? meta.inputs : null;
+}
+
 /** Generates the inputs, or with `--reuse` takes those a previous run left in `dir` for the same size and seed. */
 function prepareInputs(dir: string, size: number, seed: number, reuse: boolean, log: (s: string) => void): Inputs {
   const metaPath = join(dir, 'inputs.json');
-  if (reuse && existsSync(metaPath)) {
-    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { size: number; seed: number; inputs: Inputs };
-    if (meta.size === size && meta.seed === seed) {
-      log(`reusing the inputs in ${dir}`);
-      return meta.inputs;
-    }
+  const reused = reusedInputs(dir, size, seed, reuse);
+  if (reused) {
+    log(`reusing the inputs in ${dir}`);
+    return reused;
   }
   log(`generating inputs in ${dir} (size ${size} bytes, seed ${seed})`);
   const small = Math.max(1 << 20, Math.floor(size / 10));
@@ -211,6 +123,9 @@ async function parentMain(): Promise<void> {
        * runs and still finds what it should; its timings are never judged).
        */
       check: { type: 'boolean', default: false },
+      /** Instead of the main run: the analyze ratio beside a noisy neighbour, and the stress captures (bench/stress.ts). */
+      stress: { type: 'boolean', default: false },
+      'stress-out': { type: 'string', default: 'bench/stress.md' },
     },
   });
   const size = parseSize(values.size!);
@@ -222,6 +137,21 @@ async function parentMain(): Promise<void> {
   const keep = values.keep || values.reuse;
   try {
     const loadBefore = loadavg();
+    if (values.stress) {
+      const pcap = reusedInputs(dir, size, seed, values.reuse!)?.pcap.path ?? generateCapture(join(dir, 'bench.pcap'), 'pcap', size, seed).path;
+      runStageOnce('raw', [pcap]);
+      const stress = runStress(dir, pcap, runs, log);
+      const text = [
+        '# Stress benchmarks', '',
+        `Generated by \`npm run bench -- --stress --size ${values.size} --runs ${runs} --seed ${seed}\` on ${new Date().toISOString()}.`, '',
+        `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}. Load average (1 min) ${fmt(loadBefore[0]!, 1)} before, ${fmt(loadavg()[0]!, 1)} after. The pcap: ${pcap.split('/').pop()}, ${fmt(size / 2 ** 20)} MB.`, '',
+        ...stress, '',
+      ].join('\n');
+      mkdirSync(dirname(resolve(values['stress-out']!)), { recursive: true });
+      writeFileSync(values['stress-out']!, text);
+      process.stdout.write(text);
+      return;
+    }
     const { pcap, pcapng, pcapSmall, logs: logsGen } = prepareInputs(dir, size, seed, values.reuse!, log);
     const captureFiles = [pcap.path, pcapng.path, pcapSmall.path];
     // Page cache first: every stage then reads from memory, the raw read included (it is the ceiling, not a disk test).
@@ -325,7 +255,10 @@ async function parentMain(): Promise<void> {
 const NOTES_HEADING = '## Profiles and changes';
 
 const stageIdx = process.argv.indexOf('--stage');
-if (stageIdx >= 0) {
+const neighbourIdx = process.argv.indexOf('--neighbour');
+if (neighbourIdx >= 0) {
+  neighbourLoop(Number(process.argv[neighbourIdx + 1]));
+} else if (stageIdx >= 0) {
   childMain(process.argv[stageIdx + 1], process.argv.slice(stageIdx + 2)).catch((e: unknown) => {
     process.stderr.write(String(e instanceof Error ? e.stack : e) + '\n');
     process.exit(1);

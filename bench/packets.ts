@@ -22,6 +22,8 @@ export interface Ipv4PacketSpec {
   seq: number;
   payloadLen: number;
   payloadSeed: number;
+  /** TCP flags (default PSH+ACK). */
+  tcpFlags?: number;
 }
 
 function writeMac(buf: Buffer, off: number, mac: number): void {
@@ -51,13 +53,13 @@ function fillPayload(buf: Buffer, off: number, len: number, seed: number): void 
   }
 }
 
-function writeL4(buf: Buffer, p: number, s: { proto: number; srcPort: number; dstPort: number; seq: number; payloadLen: number }): number {
+function writeL4(buf: Buffer, p: number, s: { proto: number; srcPort: number; dstPort: number; seq: number; payloadLen: number; tcpFlags?: number }): number {
   if (s.proto === 6) {
     buf.writeUInt16BE(s.srcPort, p);
     buf.writeUInt16BE(s.dstPort, p + 2);
     buf.writeUInt32BE(s.seq >>> 0, p + 4);
     buf.writeUInt32BE(0x1000, p + 8);
-    buf.writeUInt16BE((5 << 12) | 0x18, p + 12); // data offset 5, PSH+ACK
+    buf.writeUInt16BE((5 << 12) | (s.tcpFlags ?? 0x18), p + 12); // data offset 5, PSH+ACK unless told
     buf.writeUInt16BE(64240, p + 14);
     buf.writeUInt32BE(0, p + 16);
     return p + 20;

@@ -77,7 +77,8 @@ async function analyzeStage(files: string[], singleThread = false): Promise<Stag
     bytes += i.sizeBytes;
     items += i.kind === 'capture' ? i.packets : i.lines;
   }
-  return { items, bytes, extra: { loops: report.loops.length, events: report.events.length } };
+  const loopedPackets = report.loops.reduce((n, l) => n + l.loopedPackets, 0);
+  return { items, bytes, extra: { loops: report.loops.length, events: report.events.length, tcpFlows: report.impact.tcpFlows, loopedPackets } };
 }
 
 /** The npm package the original design named, reading the same classic pcap (it has no pcapng). */

@@ -7,8 +7,7 @@ import { deflateRawSync } from 'node:zlib';
 import { readCaptureBytes, readCaptureFile } from '../../src/core/capture/open';
 import type { Report } from '../../src/core/model';
 import { corpusEntries, skipWithoutCorpus, type CorpusEntry } from '../helpers/corpus';
-import { writePcap, type WriterFrame } from '../helpers/pcapWriter';
-import { ipv4Frame } from '../unit/detect/traffic';
+import { generateFlood, generateManyLoops } from '../../bench/generateStress';
 
 // Files that are not captures or logs, given to `analyze` by name: each gets a message naming the file and saying what is
 // wrong, exit status 2, and never a hang (every run is bounded by spawnSync's timeout) or a stack trace.
@@ -235,7 +234,7 @@ function analyzeWithin60s(path: string): Report {
 }
 
 /** A fresh folder for a generated capture of a describe block, removed after it. */
-function generatedCaptureDir(prefix: string, write: (dir: string) => void): () => string {
+function generatedCaptureDir(prefix: string, write: (dir: string) => unknown): () => string {
   let dir = '';
   before(function () {
     this.timeout(120_000);
@@ -252,40 +251,7 @@ describe('a flood of distinct TCP connections', () => {
   // once, so the one seen first is finished to make room for nearly every packet. (Finishing the first entry of
   // a Map whose earlier entries were deleted walks over the deleted ones: an earlier build took 200 s here.)
   const SYNS = 1_500_000;
-  const dir = generatedCaptureDir('il-flood-', (d) => {
-    const frame = 54;
-    const out = Buffer.alloc(24 + SYNS * (16 + frame));
-    out.writeUInt32LE(0xa1b2c3d4, 0);
-    out.writeUInt16LE(2, 4);
-    out.writeUInt16LE(4, 6);
-    out.writeUInt32LE(65535, 16);
-    out.writeUInt32LE(1, 20);
-    for (let i = 0, at = 24; i < SYNS; i++, at += 16 + frame) {
-      const us = i * 10;
-      out.writeUInt32LE(1_764_000_000 + Math.floor(us / 1e6), at);
-      out.writeUInt32LE(us % 1e6, at + 4);
-      out.writeUInt32LE(frame, at + 8);
-      out.writeUInt32LE(frame, at + 12);
-      const e = at + 16;
-      out.writeUInt16BE(0x0002, e); // destination MAC 00:02:..., source 00:04:...: unicast
-      out.writeUInt16BE(0x0004, e + 6);
-      out.writeUInt16BE(0x0800, e + 12);
-      const ip = e + 14;
-      out.writeUInt32BE(0x45000028, ip);
-      out.writeUInt16BE(i & 0xffff, ip + 4);
-      out.writeUInt8(64, ip + 8);
-      out.writeUInt8(6, ip + 9);
-      out.writeUInt32BE((11 << 24) + i, ip + 12);
-      out.writeUInt32BE(0x0a000005, ip + 16);
-      const tcp = ip + 20;
-      out.writeUInt16BE(1024 + (i % 60000), tcp);
-      out.writeUInt16BE(80, tcp + 2);
-      out.writeUInt32BE((i * 7919) >>> 0, tcp + 4);
-      out.writeUInt8(0x50, tcp + 12);
-      out.writeUInt8(0x02, tcp + 13);
-    }
-    writeFileSync(join(d, 'flood.pcap'), out);
-  });
+  const dir = generatedCaptureDir('il-flood-', (d) => generateFlood(join(d, 'flood.pcap'), SYNS));
 
   it('is analysed in bounded time, every connection counted, each unanswered SYN a stall', function () {
     this.timeout(120_000);
@@ -298,24 +264,11 @@ describe('a flood of distinct TCP connections', () => {
 });
 
 describe('thousands of small unrelated loops', () => {
-  // 20,000 packets, each looping between a pair of MACs of its own towards a /24 of its own, 100 µs apart: as many
-  // loop episodes, all within two seconds, so that every episode's ladder context window holds all the others. An
+  // 20,000 packets, each looping between a pair of MACs of its own towards a /24 of its own, 400 µs apart: as many
+  // loop episodes, all within eight seconds, so that every episode's ladder context window holds many others. An
   // earlier build took 150 s here (each episode tested every candidate's address as text with node's BlockList).
   const LOOPS = 20_000;
-  const dir = generatedCaptureDir('il-loops-', (d) => {
-    const frames: WriterFrame[] = [];
-    let us = 0;
-    for (let i = 0; i < LOOPS; i++) {
-      const a = [0x02, 0, 0, (i >> 16) & 255, (i >> 8) & 255, i & 255];
-      const b = [0x02, 1, 0, (i >> 16) & 255, (i >> 8) & 255, i & 255];
-      const p = { src: [11, (i >> 16) & 255, (i >> 8) & 255, i & 255], dst: [12, (i >> 8) & 255, i & 255, 1], id: i & 0xffff, proto: 17 as const };
-      for (let pass = 0; pass < 4; pass++, us += 100) {
-        const data = ipv4Frame(p, 64 - pass, pass % 2 ? b : a, pass % 2 ? a : b);
-        frames.push({ data, sec: 1_764_000_000 + Math.floor(us / 1e6), nsec: (us % 1e6) * 1000 });
-      }
-    }
-    writeFileSync(join(d, 'loops.pcap'), writePcap(frames));
-  });
+  const dir = generatedCaptureDir('il-loops-', (d) => generateManyLoops(join(d, 'loops.pcap'), LOOPS));
 
   it('are each found, in bounded time', function () {
     this.timeout(120_000);
